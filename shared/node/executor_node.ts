@@ -1,0 +1,359 @@
+/**
+ * The executor side of the job protocol, runtime-agnostic: Deno nodes, the
+ * web node and edge workers wrap it with their own {@linkcode ExecuteJob}.
+ *
+ * It listens for job announcements, offers when it has a free slot and can
+ * finish before the job's deadline, opens a `/phase/job/1.0.0` stream to the
+ * submitter, takes the module (from the stream, its cache, or the relay's
+ * module store), runs the job and answers with the outputs and a signed
+ * receipt.
+ *
+ * @module
+ */
+
+import type { Libp2p, PeerId } from "@libp2p/interface";
+import type { GossipSub } from "@libp2p/gossipsub";
+import { multiaddr } from "@multiformats/multiaddr";
+import { PhaseError } from "../errors.ts";
+import { type KeyPair, sha256Hex } from "../crypto/mod.ts";
+import { inputSha256, type JobManifest, validateManifest } from "../manifest/mod.ts";
+import { buildReceipt, outputSha256 } from "../receipt/mod.ts";
+import {
+  type Announcement,
+  type Blob,
+  decodeAnnouncement,
+  JOB_PROTOCOL,
+  JobChannel,
+} from "../protocol/mod.ts";
+import { ModuleCache } from "./module_cache.ts";
+import type { ExecuteJob, JobInputs, NodeEvent, RuntimeKind } from "./types.ts";
+
+/** A libp2p node with gossipsub as its `pubsub` service. */
+export type PhaseLibp2p = Libp2p<{ pubsub: GossipSub }>;
+
+/** Limits an executor accepts; announcements above them get no offer. */
+export interface AcceptedLimits {
+  /** Largest memory limit, MiB. */
+  memoryMb: number;
+  /** Longest wall-clock limit, ms. */
+  timeoutMs: number;
+  /** Largest output cap, bytes. */
+  maxOutputBytes: number;
+  /** Largest module, bytes. */
+  moduleBytes: number;
+}
+
+/** Default accepted limits. */
+export const DEFAULT_ACCEPTED_LIMITS: AcceptedLimits = {
+  memoryMb: 1024,
+  timeoutMs: 10 * 60_000,
+  maxOutputBytes: 64 * 1024 * 1024,
+  moduleBytes: 64 * 1024 * 1024,
+};
+
+/** Options of {@linkcode startExecutorNode}. */
+export interface ExecutorNodeOptions {
+  /** This node's signing key: the same Ed25519 key as its libp2p identity. */
+  keyPair: KeyPair;
+  /** Runs one job on this runtime. */
+  execute: ExecuteJob;
+  /** Which runtime this is, for receipts and offers. */
+  runtime: RuntimeKind;
+  /** Engine name for offers (`v8`, `interp`). */
+  engine: string;
+  /** Topic job announcements arrive on. */
+  topic: string;
+  /** Jobs run at once. Default 1. */
+  slots?: number;
+  /** Limits accepted. */
+  limits?: Partial<AcceptedLimits>;
+  /** Module cache (shared across nodes if wanted). */
+  cache?: ModuleCache;
+  /** Fetches a module from elsewhere (e.g. the relay's store) when the submitter did not send it. */
+  fetchModule?: (sha256: string, url?: string) => Promise<Uint8Array>;
+  /** Receives one event per step, for logs and UIs. */
+  onEvent?: (event: NodeEvent) => void;
+  /** How long to wait for the submitter's answer to an offer. Default 10 s. */
+  assignTimeoutMs?: number;
+  /** Turns contribution off without stopping the node. */
+  enabled?: boolean;
+}
+
+/** Counters an executor node keeps. */
+export interface ExecutorStats {
+  offered: number;
+  assigned: number;
+  declined: number;
+  finished: number;
+  failed: number;
+  running: number;
+}
+
+/** A running executor node. */
+export interface ExecutorNode {
+  /** Live counters. */
+  readonly stats: ExecutorStats;
+  /** Slots now. */
+  slots: number;
+  /** Whether the node offers to run jobs. */
+  enabled: boolean;
+  /** Stops listening; running jobs are cancelled. */
+  stop(): Promise<void>;
+}
+
+// Margin kept between a job's timeout and its deadline for transfer and receipt.
+const DEADLINE_MARGIN_MS = 500;
+
+/** Starts answering job announcements on `libp2p`. */
+export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOptions): ExecutorNode {
+  const limits = { ...DEFAULT_ACCEPTED_LIMITS, ...options.limits };
+  const cache = options.cache ?? new ModuleCache();
+  const emit = options.onEvent ?? (() => {});
+  const pubsub = libp2p.services.pubsub;
+  const seen = new Set<string>(); // jobId:round already handled
+  const running = new Map<string, AbortController>();
+  const stats: ExecutorStats = {
+    offered: 0,
+    assigned: 0,
+    declined: 0,
+    finished: 0,
+    failed: 0,
+    running: 0,
+  };
+  let reserved = 0;
+  let stopped = false;
+
+  const node: ExecutorNode = {
+    stats,
+    slots: options.slots ?? 1,
+    enabled: options.enabled ?? true,
+    async stop() {
+      stopped = true;
+      pubsub.removeEventListener("message", onMessage);
+      pubsub.unsubscribe(options.topic);
+      for (const controller of running.values()) controller.abort(new Error("node stopping"));
+      await Promise.resolve();
+    },
+  };
+
+  const onMessage = (evt: CustomEvent<{ topic: string; data: Uint8Array }>) => {
+    if (evt.detail.topic !== options.topic) return;
+    let announcement: Announcement;
+    try {
+      announcement = decodeAnnouncement(evt.detail.data);
+    } catch {
+      return; // the relay's validator drops these; a direct peer might not
+    }
+    void consider(announcement).catch(() => {});
+  };
+
+  async function consider(a: Announcement): Promise<void> {
+    const key = `${(a.manifest as { id?: string }).id}:${a.round}`;
+    if (stopped || !node.enabled || seen.has(key)) return;
+    seen.add(key);
+    if (seen.size > 10_000) seen.clear();
+    if (a.exclude.includes(libp2p.peerId.toString())) return;
+    let manifest: JobManifest;
+    try {
+      manifest = validateManifest(a.manifest);
+    } catch (err) {
+      emit({ event: "skipped", jobId: String(a.manifest.id), reason: errText(err) });
+      return;
+    }
+    const why = refusal(manifest);
+    if (why) {
+      emit({ event: "skipped", jobId: manifest.id, reason: why });
+      return;
+    }
+    reserved++;
+    try {
+      await serve(a, manifest);
+    } finally {
+      reserved--;
+    }
+  }
+
+  function refusal(m: JobManifest): string | undefined {
+    if (reserved >= node.slots) return "no free slot";
+    if (m.limits.memoryMb > limits.memoryMb) return `memoryMb above ${limits.memoryMb}`;
+    if (m.limits.timeoutMs > limits.timeoutMs) return `timeoutMs above ${limits.timeoutMs}`;
+    if (m.limits.maxOutputBytes > limits.maxOutputBytes) {
+      return `maxOutputBytes above ${limits.maxOutputBytes}`;
+    }
+    if (m.module.size > limits.moduleBytes) return `module above ${limits.moduleBytes} bytes`;
+    if (Date.now() + m.limits.timeoutMs + DEADLINE_MARGIN_MS > m.deadline) {
+      return "cannot finish before the deadline";
+    }
+    return undefined;
+  }
+
+  async function openChannel(a: Announcement): Promise<JobChannel> {
+    const target: PeerId | ReturnType<typeof multiaddr>[] =
+      libp2p.getConnections().find((c) => c.remotePeer.toString() === a.submitter)?.remotePeer ??
+        a.addrs.map((s) => multiaddr(s));
+    const stream = await libp2p.dialProtocol(target, JOB_PROTOCOL, {
+      runOnLimitedConnection: true,
+      signal: AbortSignal.timeout(10_000),
+    });
+    return new JobChannel(stream, { maxAttachmentBytes: limits.moduleBytes + 512 * 1024 * 1024 });
+  }
+
+  async function serve(a: Announcement, manifest: JobManifest): Promise<void> {
+    const jobId = manifest.id;
+    let channel: JobChannel;
+    try {
+      channel = await openChannel(a);
+    } catch (err) {
+      emit({ event: "failed", jobId, reason: `cannot reach submitter: ${errText(err)}` });
+      return;
+    }
+    const hasModule = cache.has(manifest.module.sha256);
+    stats.offered++;
+    emit({ event: "offer", jobId, round: a.round });
+    try {
+      await channel.send({
+        v: 1,
+        type: "offer",
+        jobId,
+        round: a.round,
+        peerId: libp2p.peerId.toString(),
+        runtime: options.runtime,
+        engine: options.engine,
+        hasModule,
+        freeSlots: Math.max(0, node.slots - reserved),
+      });
+      const { message, blobs } = await channel.expect(["assign", "decline"], {
+        timeoutMs: options.assignTimeoutMs ?? 10_000,
+      });
+      if (message.type === "decline") {
+        stats.declined++;
+        emit({ event: "declined", jobId, reason: message.reason });
+        await channel.close();
+        return;
+      }
+      stats.assigned++;
+      emit({ event: "assigned", jobId, attempt: message.attempt });
+      await runAssigned(channel, manifest, blobs);
+    } catch (err) {
+      stats.failed++;
+      emit({ event: "failed", jobId, reason: errText(err) });
+      try {
+        await channel.send({
+          v: 1,
+          type: "error",
+          jobId,
+          code: err instanceof PhaseError ? err.code : "executor_failed",
+          message: errText(err).slice(0, 4000),
+        });
+      } catch {
+        // The stream is already gone.
+      }
+      channel.abort(errText(err));
+    }
+  }
+
+  async function moduleFor(manifest: JobManifest, blobs: Map<string, Uint8Array>) {
+    const { sha256, url } = manifest.module;
+    let bytes = blobs.get("module") ?? cache.get(sha256);
+    if (!bytes && options.fetchModule) bytes = await options.fetchModule(sha256, url);
+    if (!bytes) {
+      throw new PhaseError("module_unavailable", "the module was not sent and not cached");
+    }
+    if (bytes.length !== manifest.module.size || sha256Hex(bytes) !== sha256) {
+      throw new PhaseError("module_hash_mismatch", "module bytes do not match the manifest");
+    }
+    cache.set(sha256, bytes);
+    return bytes;
+  }
+
+  function inputsFor(manifest: JobManifest, blobs: Map<string, Uint8Array>): JobInputs {
+    const stdin = manifest.stdin ? blobs.get("stdin") : new Uint8Array(0);
+    if (!stdin || (manifest.stdin && sha256Hex(stdin) !== manifest.stdin.sha256)) {
+      throw new PhaseError("input_mismatch", "stdin missing or not matching the manifest");
+    }
+    const files = new Map<string, Uint8Array>();
+    for (const [path, ref] of Object.entries(manifest.files)) {
+      const bytes = blobs.get(`file:${path}`);
+      if (!bytes || bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
+        throw new PhaseError("input_mismatch", `input file ${path} missing or not matching`);
+      }
+      files.set(path, bytes);
+    }
+    return { stdin, files };
+  }
+
+  async function runAssigned(
+    channel: JobChannel,
+    manifest: JobManifest,
+    blobs: Map<string, Uint8Array>,
+  ): Promise<void> {
+    const jobId = manifest.id;
+    const module = await moduleFor(manifest, blobs);
+    const inputs = inputsFor(manifest, blobs);
+    const controller = new AbortController();
+    running.set(jobId, controller);
+    stats.running++;
+    // A cancel message or a vanished submitter stops the guest.
+    channel.receive().then(
+      (r) => r.message.type === "cancel" && controller.abort(new Error(r.message.reason)),
+      () => controller.abort(new Error("submitter went away")),
+    );
+    try {
+      const result = await options.execute(module, manifest, inputs, {
+        signal: controller.signal,
+      });
+      if (controller.signal.aborted) {
+        emit({ event: "cancelled", jobId });
+        return;
+      }
+      const output = {
+        status: result.status,
+        exitCode: result.exitCode,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        files: result.files,
+      };
+      const receipt = buildReceipt({
+        jobId,
+        moduleSha256: manifest.module.sha256,
+        inputSha256: inputSha256(manifest),
+        outputSha256: outputSha256(output),
+        status: result.status,
+        exitCode: result.exitCode,
+        startedAt: result.startedAt,
+        wallMs: result.wallMs,
+        ...(result.fuelUsed !== undefined ? { fuelUsed: result.fuelUsed } : {}),
+        runtime: { kind: options.runtime, engine: result.engine },
+      }, options.keyPair);
+      const attachments: Blob[] = [
+        { name: "stdout", bytes: result.stdout },
+        { name: "stderr", bytes: result.stderr },
+        ...Object.entries(result.files).map(([path, bytes]) => ({ name: `file:${path}`, bytes })),
+      ];
+      await channel.send({
+        v: 1,
+        type: "result",
+        jobId,
+        status: result.status,
+        exitCode: result.exitCode,
+        ...(result.message ? { message: result.message.slice(0, 4000) } : {}),
+        receipt: receipt as unknown as Record<string, unknown>,
+        attachments: [],
+      }, attachments);
+      await channel.close();
+      stats.finished++;
+      emit({ event: "finished", jobId, status: result.status, wallMs: result.wallMs });
+    } finally {
+      stats.running--;
+      running.delete(jobId);
+    }
+  }
+
+  pubsub.subscribe(options.topic);
+  pubsub.addEventListener("message", onMessage);
+  return node;
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

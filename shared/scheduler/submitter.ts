@@ -1,0 +1,400 @@
+/**
+ * The submitter side of the job protocol: announce a job, take offers,
+ * assign it to `redundancy` distinct executors, verify every receipt
+ * (signature, job, module, inputs, and the output hash recomputed from the
+ * bytes received), and finish when `redundancy` executors agree on the same
+ * output. Failed, vanished, slow or lying executors are replaced by new ones
+ * until the job's deadline.
+ *
+ * @module
+ */
+
+import type { Connection, Stream } from "@libp2p/interface";
+import type { PhaseLibp2p } from "../node/executor_node.ts";
+import { PhaseError } from "../errors.ts";
+import { sha256Hex } from "../crypto/mod.ts";
+import type { JobManifest } from "../manifest/mod.ts";
+import { type JobOutput, outputSha256, type Receipt, verifyReceipt } from "../receipt/mod.ts";
+import {
+  type Announcement,
+  type Blob,
+  JOB_PROTOCOL,
+  JobChannel,
+  type Offer,
+  type Result,
+} from "../protocol/mod.ts";
+import { type AttemptReport, JobFailedError } from "./errors.ts";
+
+/** A job ready to run: signed manifest plus the bytes it names. */
+export interface JobRequest {
+  /** The signed manifest. */
+  manifest: JobManifest;
+  /** Module bytes (must match `manifest.module`). */
+  module: Uint8Array;
+  /** Stdin bytes (must match `manifest.stdin`). */
+  stdin?: Uint8Array;
+  /** Input files by path (must match `manifest.files`). */
+  files?: Map<string, Uint8Array>;
+}
+
+/** A verified job result. */
+export interface JobResult {
+  /** The job's manifest. */
+  manifest: JobManifest;
+  /** The agreed output. */
+  output: JobOutput;
+  /** Trap or limit detail reported with the output, if any. */
+  message?: string;
+  /** Verified receipts of the executors that agreed. */
+  receipts: Receipt[];
+  /** Peer ids of the executors that agreed. */
+  agreed: string[];
+  /** Peer ids of executors whose verified output differed from the quorum. */
+  disagreed: string[];
+  /** Every attempt, in order. */
+  attempts: AttemptReport[];
+}
+
+/** Progress events of one job. */
+export interface Progress {
+  /** What happened. */
+  event: "announced" | "offer" | "assigned" | "result" | "failed" | "done";
+  /** Executor concerned, if any. */
+  executor?: string;
+  /** Detail. */
+  detail?: string;
+}
+
+/** Options of {@linkcode createSubmitter}. */
+export interface SubmitterOptions {
+  /** Topic announcements go to. */
+  topic: string;
+  /** How long to wait for the topic to have peers before announcing. Default 5 s. */
+  topicWaitMs?: number;
+  /** Re-announce when executors are missing, every this many ms. Default 1,000. */
+  reannounceMs?: number;
+}
+
+/** Options of {@linkcode Submitter.run}. */
+export interface RunOptions {
+  /** Cancels the job. */
+  signal?: AbortSignal;
+  /** Called on each step. */
+  onProgress?: (p: Progress) => void;
+}
+
+/** Runs jobs on the network from one libp2p node. */
+export interface Submitter {
+  /** Runs one job to a verified result, or throws {@linkcode JobFailedError}. */
+  run(job: JobRequest, options?: RunOptions): Promise<JobResult>;
+  /** Stops handling job streams. */
+  stop(): Promise<void>;
+}
+
+type Success = { executor: string; output: JobOutput; receipt: Receipt; message?: string };
+
+// Extra time allowed beyond the job's own timeout for transfer and receipt.
+const RESULT_MARGIN_MS = 5_000;
+
+/** Creates a submitter on `libp2p` (registers the `/phase/job/1.0.0` handler). */
+export async function createSubmitter(
+  libp2p: PhaseLibp2p,
+  options: SubmitterOptions,
+): Promise<Submitter> {
+  const jobs = new Map<string, (channel: JobChannel, offer: Offer, conn: Connection) => void>();
+
+  const handler = async (stream: Stream, connection: Connection) => {
+    const channel = new JobChannel(stream);
+    try {
+      const { message } = await channel.expect(["offer"], { timeoutMs: 10_000 });
+      if (message.peerId !== connection.remotePeer.toString()) {
+        throw new PhaseError("offer_peer_mismatch", "offer names another peer than its sender");
+      }
+      const take = jobs.get(message.jobId);
+      if (!take) {
+        await channel.send({ v: 1, type: "decline", jobId: message.jobId, reason: "unknown job" });
+        await channel.close();
+        return;
+      }
+      take(channel, message, connection);
+    } catch (err) {
+      channel.abort(err instanceof Error ? err.message : String(err));
+    }
+  };
+  await libp2p.handle(JOB_PROTOCOL, handler, {
+    runOnLimitedConnection: true,
+    maxInboundStreams: 1024,
+  });
+
+  async function waitForTopicPeers(signal?: AbortSignal): Promise<void> {
+    const until = Date.now() + (options.topicWaitMs ?? 5_000);
+    while (libp2p.services.pubsub.getSubscribers(options.topic).length === 0) {
+      if (Date.now() > until || signal?.aborted) {
+        throw new PhaseError(
+          "no_topic_peers",
+          "no peer is subscribed to the job topic: is the node connected to a relay?",
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  function reachableAddrs(): string[] {
+    const addrs = libp2p.getMultiaddrs().map((a) => a.toString());
+    const circuit = addrs.filter((a) => a.includes("/p2p-circuit"));
+    return (circuit.length ? circuit : addrs).slice(0, 16);
+  }
+
+  async function run(job: JobRequest, runOptions: RunOptions = {}): Promise<JobResult> {
+    const { manifest } = job;
+    const progress = runOptions.onProgress ?? (() => {});
+    checkRequest(job);
+    const addrs = reachableAddrs();
+    if (addrs.length === 0) {
+      throw new PhaseError(
+        "submitter_unreachable",
+        "this node has no address executors can reach (no relay reservation yet)",
+      );
+    }
+    await waitForTopicPeers(runOptions.signal);
+
+    const attempts: AttemptReport[] = [];
+    const tried = new Set<string>();
+    const successes: Success[] = [];
+    const active = new Map<string, JobChannel>();
+    let round = 0;
+    let finished = false;
+
+    return await new Promise<JobResult>((resolve, reject) => {
+      const remaining = manifest.deadline - Date.now();
+      const deadlineTimer = setTimeout(() => {
+        fail("job_deadline", `no verified result before the job's deadline`);
+      }, Math.max(0, remaining));
+      const reannounce = setInterval(() => {
+        if (needed() > active.size) void announce();
+      }, options.reannounceMs ?? 1_000);
+      const onAbort = () => fail("job_cancelled", "the job was cancelled");
+      runOptions.signal?.addEventListener("abort", onAbort, { once: true });
+
+      function cleanup() {
+        finished = true;
+        clearTimeout(deadlineTimer);
+        clearInterval(reannounce);
+        runOptions.signal?.removeEventListener("abort", onAbort);
+        jobs.delete(manifest.id);
+        for (const [executor, channel] of active) {
+          attempts.push({ executor, outcome: "pending", reason: "not needed any more" });
+          channel.send({ v: 1, type: "cancel", jobId: manifest.id, reason: "job finished" })
+            .catch(() => {})
+            .finally(() => channel.abort("job finished"));
+        }
+        active.clear();
+      }
+
+      function fail(code: string, message: string) {
+        if (finished) return;
+        cleanup();
+        progress({ event: "failed", detail: message });
+        reject(new JobFailedError(code, message, attempts));
+      }
+
+      // How many more agreeing results are needed.
+      function needed(): number {
+        const counts = new Map<string, number>();
+        for (const s of successes) {
+          const h = s.receipt.outputSha256;
+          counts.set(h, (counts.get(h) ?? 0) + 1);
+        }
+        const best = Math.max(0, ...counts.values());
+        return manifest.redundancy - best;
+      }
+
+      function checkQuorum() {
+        const groups = new Map<string, Success[]>();
+        for (const s of successes) {
+          const list = groups.get(s.receipt.outputSha256) ?? [];
+          list.push(s);
+          groups.set(s.receipt.outputSha256, list);
+        }
+        for (const [hash, group] of groups) {
+          if (group.length < manifest.redundancy) continue;
+          const agreed = group.map((s) => s.executor);
+          const disagreed = successes.filter((s) => s.receipt.outputSha256 !== hash).map((s) =>
+            s.executor
+          );
+          for (const a of attempts) {
+            if (a.outputSha256 === hash) a.outcome = "agreed";
+            else if (a.outputSha256) a.outcome = "disagreed";
+          }
+          cleanup();
+          progress({ event: "done", detail: `${agreed.length} agreeing executor(s)` });
+          resolve({
+            manifest,
+            output: group[0].output,
+            message: group[0].message,
+            receipts: group.map((s) => s.receipt),
+            agreed,
+            disagreed,
+            attempts,
+          });
+          return;
+        }
+      }
+
+      async function announce() {
+        if (finished) return;
+        round++;
+        const announcement: Announcement = {
+          v: 1,
+          type: "announce",
+          manifest: manifest as unknown as Record<string, unknown>,
+          submitter: libp2p.peerId.toString(),
+          addrs,
+          round,
+          exclude: [...tried].slice(-256),
+        };
+        try {
+          await libp2p.services.pubsub.publish(
+            options.topic,
+            new TextEncoder().encode(JSON.stringify(announcement)),
+          );
+          progress({ event: "announced", detail: `round ${round}` });
+        } catch (err) {
+          progress({ event: "failed", detail: `announce failed: ${errText(err)}` });
+        }
+      }
+
+      async function onOffer(channel: JobChannel, offer: Offer, connection: Connection) {
+        const executor = connection.remotePeer.toString();
+        progress({ event: "offer", executor });
+        if (finished || tried.has(executor) || active.size >= needed()) {
+          await channel.send({
+            v: 1,
+            type: "decline",
+            jobId: manifest.id,
+            reason: tried.has(executor) ? "already tried" : "enough executors",
+          }).catch(() => {});
+          await channel.close();
+          return;
+        }
+        tried.add(executor);
+        active.set(executor, channel);
+        const attempt: AttemptReport = { executor, outcome: "failed" };
+        const started = Date.now();
+        try {
+          const blobs: Blob[] = [];
+          if (!offer.hasModule) {
+            blobs.push({ name: "module", bytes: job.module, sha256: manifest.module.sha256 });
+          }
+          if (job.stdin && manifest.stdin) {
+            blobs.push({ name: "stdin", bytes: job.stdin, sha256: manifest.stdin.sha256 });
+          }
+          for (const [path, bytes] of job.files ?? []) {
+            blobs.push({ name: `file:${path}`, bytes, sha256: manifest.files[path]?.sha256 });
+          }
+          await channel.send(
+            { v: 1, type: "assign", jobId: manifest.id, attempt: tried.size, attachments: [] },
+            blobs,
+          );
+          progress({ event: "assigned", executor });
+          const waitMs = Math.min(
+            manifest.limits.timeoutMs + RESULT_MARGIN_MS,
+            Math.max(0, manifest.deadline - Date.now()),
+          );
+          const { message, blobs: out } = await channel.expect(["result"], { timeoutMs: waitMs });
+          const success = verifyResult(manifest, message, out, executor);
+          attempt.outputSha256 = success.receipt.outputSha256;
+          attempt.outcome = "pending";
+          attempt.ms = Date.now() - started;
+          attempts.push(attempt);
+          active.delete(executor);
+          await channel.close();
+          if (finished) return;
+          successes.push(success);
+          progress({ event: "result", executor, detail: success.output.status });
+          checkQuorum();
+          if (!finished && needed() > active.size) void announce();
+        } catch (err) {
+          attempt.reason = errText(err);
+          attempt.ms = Date.now() - started;
+          if (!finished) attempts.push(attempt);
+          active.delete(executor);
+          channel.abort(attempt.reason);
+          if (finished) return;
+          progress({ event: "failed", executor, detail: attempt.reason });
+          void announce(); // find a replacement
+        }
+      }
+
+      jobs.set(manifest.id, (channel, offer, connection) => {
+        void onOffer(channel, offer, connection);
+      });
+      void announce();
+    });
+  }
+
+  return {
+    run,
+    async stop() {
+      await libp2p.unhandle(JOB_PROTOCOL);
+    },
+  };
+}
+
+function checkRequest(job: JobRequest): void {
+  const m = job.manifest;
+  if (job.module.length !== m.module.size || sha256Hex(job.module) !== m.module.sha256) {
+    throw new PhaseError("module_hash_mismatch", "module bytes do not match the manifest");
+  }
+  if (m.stdin && (!job.stdin || sha256Hex(job.stdin) !== m.stdin.sha256)) {
+    throw new PhaseError("input_mismatch", "stdin does not match the manifest");
+  }
+  for (const [path, ref] of Object.entries(m.files)) {
+    const bytes = job.files?.get(path);
+    if (!bytes || sha256Hex(bytes) !== ref.sha256) {
+      throw new PhaseError("input_mismatch", `input file ${path} does not match the manifest`);
+    }
+  }
+  if (m.deadline <= Date.now()) throw new PhaseError("job_deadline", "the deadline has passed");
+}
+
+/** Checks a result against the job: outputs, receipt signature, job, executor identity. */
+function verifyResult(
+  manifest: JobManifest,
+  message: Result,
+  blobs: Map<string, Uint8Array>,
+  executor: string,
+): Success {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, bytes] of blobs) {
+    if (name.startsWith("file:")) files[name.slice(5)] = bytes;
+  }
+  for (const path of Object.keys(files)) {
+    if (!manifest.outputs.includes(path)) {
+      throw new PhaseError("result_unexpected_output", `output ${path} was not asked for`);
+    }
+  }
+  const output: JobOutput = {
+    status: message.status,
+    exitCode: message.exitCode,
+    stdout: blobs.get("stdout") ?? new Uint8Array(0),
+    stderr: blobs.get("stderr") ?? new Uint8Array(0),
+    files,
+  };
+  const receipt = message.receipt as unknown as Receipt;
+  verifyReceipt(receipt, { manifest, output });
+  if (receipt.executorPeerId !== executor) {
+    throw new PhaseError(
+      "receipt_executor_mismatch",
+      "receipt was signed by another node than the one that sent it",
+    );
+  }
+  if (receipt.outputSha256 !== outputSha256(output)) {
+    throw new PhaseError("receipt_output_mismatch", "receipt does not cover the output sent");
+  }
+  return { executor, output, receipt, message: message.message };
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
