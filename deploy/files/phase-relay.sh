@@ -1,0 +1,59 @@
+#!/bin/sh
+# phase-relay launcher. Same command line as the relay itself (see --help).
+#
+# Offline form: runs lib/phase-relay/relay.js on the bundled Deno runtime
+# lib/phase-relay/deno with exactly the permissions the relay needs:
+#   net   all hosts: it listens on --bind/--port and dials --bootstrap peers
+#         and peers learned over libp2p, whose addresses are not known upfront
+#   read  its own lib dir, /etc/phase, the --config file and the state dir
+#   write the state dir only
+#   env   the PHASE_* variables it reads, plus DEBUG/NO_COLOR/TERM for logging
+#   sys   the interface list (to announce its listen addresses) and hostname
+# Compile form: lib/phase-relay/phase-relay-bin (deno compile) is run as is.
+set -eu
+
+self=$(readlink -f "$0")
+prefix=$(dirname "$(dirname "$self")")
+lib="$prefix/lib/phase-relay"
+
+if [ -x "$lib/phase-relay-bin" ]; then
+  exec "$lib/phase-relay-bin" "$@"
+fi
+
+state_dir="${PHASE_STATE_DIR:-}"
+config="${PHASE_CONFIG:-}"
+prev=""
+for arg in "$@"; do
+  case "$prev" in
+    --state-dir) state_dir="$arg" ;;
+    --config) config="$arg" ;;
+  esac
+  case "$arg" in
+    --state-dir=*) state_dir="${arg#--state-dir=}" ;;
+    --config=*) config="${arg#--config=}" ;;
+  esac
+  prev="$arg"
+done
+[ -n "$state_dir" ] || state_dir="@DEFAULT_STATE_DIR@"
+
+# Deno permission paths must exist to be resolved the same way later.
+case "$state_dir" in /*) ;; *) state_dir="$PWD/$state_dir" ;; esac
+read_list="$lib,/etc/phase,$state_dir"
+if [ -n "$config" ]; then
+  case "$config" in /*) ;; *) config="$PWD/$config" ;; esac
+  read_list="$read_list,$config"
+fi
+
+export DENO_NO_UPDATE_CHECK=1
+export DENO_NO_PROMPT=1
+# The runtime's module cache goes with the state (HOME may be read-only).
+export DENO_DIR="${DENO_DIR:-$state_dir/.deno}"
+
+exec "$lib/deno" run --no-config --no-lock --no-remote --no-npm --cached-only --no-prompt \
+  --allow-net \
+  --allow-read="$read_list" \
+  --allow-write="$state_dir" \
+  --allow-env=@ENV_ALLOW@ \
+  --allow-sys=@SYS_ALLOW@ \
+  --preload "$lib/env_prelude.js" \
+  "$lib/relay.js" "$@"
