@@ -18,14 +18,20 @@
  * @module
  */
 
-import { type Arch, ARCHES, buildReleaseManifest, normalizeArch } from "../shared/release/mod.ts";
+import {
+  type Arch,
+  ARCHES,
+  buildReleaseManifest,
+  normalizeArch,
+  publicKeyText,
+} from "../shared/release/mod.ts";
 import { PhaseError } from "../shared/errors.ts";
 import { sha256Hex } from "../shared/release/_crypto.ts";
 import { bundleRelay, type BundleResult } from "./_bundle.ts";
 import { compileRelay, detectDenort, targetOf } from "./_compile.ts";
 import { buildDeb, buildTarball, type ProgramInput } from "./_package.ts";
 import { DENO_VERSION, fetchDenoRuntime } from "./_runtime.ts";
-import { loadOrCreateReleaseKey, publicKeyText } from "./release_key.ts";
+import { loadOrCreateReleaseKey } from "./release_key.ts";
 import { run } from "./_run.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");

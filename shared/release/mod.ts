@@ -249,3 +249,4 @@ export function findArtifact(
 }
 
 export { generateKeyPair, type KeyPair } from "./_crypto.ts";
+export { decodeReleaseKey, encodeReleaseKey, parsePublicKey, publicKeyText } from "./key.ts";
