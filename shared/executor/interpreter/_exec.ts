@@ -1,0 +1,1539 @@
+/**
+ * The interpreter's runtime: one {@linkcode Machine} per instance holds the
+ * value stack (typed arrays over one buffer; a slot is two int32 words), the
+ * linear memory, globals, tables and the fuel counter, and runs compiled code
+ * in a single dispatch loop (`run`). Calls between wasm functions do not
+ * recurse in JavaScript; host functions are called with JS values.
+ *
+ * The case labels in `run` are numeric literals on purpose (V8 builds a jump
+ * table only for literal labels); their meaning is in `_ops.ts`.
+ *
+ * @module
+ */
+
+import type { CompiledCode } from "./_compile.ts";
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  type FuncType,
+  I32,
+  I64,
+  type ModuleDef,
+} from "./_decode.ts";
+import { Misc } from "./_ops.ts";
+import {
+  ctz32,
+  HI,
+  i64DivRem,
+  i64Shift,
+  i64ToF32,
+  i64Unary,
+  mul64,
+  nearest,
+  popcnt32,
+  trap,
+  truncI64,
+  truncSat,
+} from "./_numeric.ts";
+import { FuelExhausted, InterpTimeout, WasmTrap } from "./errors.ts";
+
+/** Value stack size in int32 words (16 MiB). */
+export const STACK_WORDS = 1 << 22;
+/** Deepest wasm call nesting before "call stack exhausted". */
+export const MAX_DEPTH = 20000;
+/** Instructions between deadline checks. */
+const INTERVAL = 1 << 18;
+const PAGE = 65536;
+
+type HostFn = (...args: unknown[]) => unknown;
+
+/** The state of one instance. */
+export class Machine {
+  readonly buf = new ArrayBuffer(STACK_WORDS * 4);
+  readonly I = new Int32Array(this.buf);
+  readonly F = new Float32Array(this.buf);
+  readonly D = new Float64Array(this.buf);
+  readonly frames = new Int32Array(MAX_DEPTH * 2);
+  depth = 0;
+  stackTop = 0;
+
+  code: Int32Array;
+  fuelMap: Int32Array;
+  entry: Int32Array;
+  paramWords: Int32Array;
+  localWords: Int32Array;
+  frameWords: Int32Array;
+  /** Canonical type id per function. */
+  funcTypeId: Int32Array;
+  funcTypes: FuncType[];
+  numImported: number;
+  hostFns: HostFn[] = [];
+
+  // memory
+  memBuf: ArrayBuffer = new ArrayBuffer(0);
+  mem: Uint8Array = new Uint8Array(0);
+  dv: DataView = new DataView(this.memBuf);
+  hasMemory = false;
+
+  // globals: two words each
+  G: Int32Array;
+  GF32: Float32Array;
+  GF64: Float64Array;
+  globalTypes: number[];
+
+  tables: number[][] = [];
+  tableMax: number[] = [];
+  elemSegs: (number[] | null)[] = [];
+  dataSegs: (Uint8Array | null)[] = [];
+  externs: unknown[] = [];
+  /** Wraps a function index as a JS function (for funcref values given to the host). */
+  funcRef: (f: number) => unknown = () => null;
+
+  // fuel: used = consumed before the current chunk; fuelLeft counts down in it
+  limit = Infinity;
+  used = 0;
+  chunk = 0;
+  fuelLeft = 0;
+  deadline = Infinity;
+  stopPc = -1;
+  stopOp = 0;
+
+  constructor(readonly def: ModuleDef, cc: CompiledCode) {
+    this.code = cc.code.slice();
+    this.fuelMap = cc.fuelMap;
+    this.entry = cc.entry;
+    this.paramWords = cc.paramWords;
+    this.localWords = cc.localWords;
+    this.frameWords = cc.frameWords;
+    this.funcTypes = def.funcs.map((t) => def.types[t]);
+    this.funcTypeId = Int32Array.from(def.funcs, (t) => cc.typeIds[t]);
+    this.numImported = def.numImportedFuncs;
+    const gbuf = new ArrayBuffer(Math.max(1, def.globals.length) * 8);
+    this.G = new Int32Array(gbuf);
+    this.GF32 = new Float32Array(gbuf);
+    this.GF64 = new Float64Array(gbuf);
+    this.globalTypes = def.globals.map((g) => g.type);
+  }
+
+  /** Fuel consumed so far. */
+  fuelUsed(): number {
+    return this.used + this.chunk - this.fuelLeft;
+  }
+
+  memObj: InterpMemory | null = null;
+
+  /** Attaches the instance's memory. */
+  attachMemory(m: InterpMemory) {
+    this.hasMemory = true;
+    this.memObj = m;
+    this.syncMemory();
+  }
+
+  /** Re-reads the memory buffer (after host calls or growth). */
+  syncMemory() {
+    const m = this.memObj;
+    if (m === null || m.buffer === this.memBuf) return;
+    this.memBuf = m.buffer;
+    this.mem = new Uint8Array(this.memBuf);
+    this.dv = new DataView(this.memBuf);
+  }
+
+  /** memory.grow: returns the old size in pages or -1. */
+  growMemory(delta: number): number {
+    const r = this.memObj!.tryGrow(delta);
+    this.syncMemory();
+    return r;
+  }
+
+  /** Called when the chunk of fuel runs out at the FUEL op at `pc` (cost `c`). */
+  refuel(c: number, pc: number, left: number): number {
+    this.used += this.chunk - (left + c);
+    this.chunk = 0;
+    this.fuelLeft = 0;
+    if (this.deadline !== Infinity && Date.now() > this.deadline) throw new InterpTimeout();
+    const remaining = this.limit - this.used;
+    if (remaining >= c) {
+      const chunk = Math.max(c, Math.min(remaining, INTERVAL));
+      this.chunk = chunk;
+      return chunk - c;
+    }
+    // Fuel runs out inside this block: stop before the op carrying instruction #remaining.
+    const off = this.code[pc + 2];
+    const map = this.fuelMap;
+    const n = map[off];
+    let stop = 0x7fffffff;
+    for (let j = remaining; j < n; j++) if (map[off + 1 + j] < stop) stop = map[off + 1 + j];
+    this.stopPc = stop;
+    this.stopOp = this.code[stop];
+    this.code[stop] = 0x134;
+    this.chunk = c;
+    return 0;
+  }
+
+  /** Reached the stop patch: fuel is exactly exhausted. */
+  fuelStop(): never {
+    this.restoreStop();
+    this.used = this.limit;
+    this.chunk = this.fuelLeft = 0;
+    throw new FuelExhausted();
+  }
+
+  restoreStop() {
+    if (this.stopPc >= 0) {
+      this.code[this.stopPc] = this.stopOp;
+      this.stopPc = -1;
+    }
+  }
+
+  /** Charges exactly the instructions of the block at `blockPc` executed up to the trap at `pc`. */
+  chargeTrap(blockPc: number, pc: number, left: number) {
+    const c = this.code[blockPc + 1];
+    const off = this.code[blockPc + 2];
+    const map = this.fuelMap;
+    const n = map[off];
+    let t = -1;
+    for (let j = 0; j < n; j++) if (map[off + 1 + j] === pc) t = j;
+    this.used = this.used + this.chunk - left - c + t + 1;
+    this.chunk = this.fuelLeft = 0;
+  }
+
+  /** Calls imported function f with args at word fp; writes results there. */
+  callHost(f: number, fp: number) {
+    const t = this.funcTypes[f];
+    const np = t.params.length;
+    const args = new Array(np);
+    for (let k = 0; k < np; k++) args[k] = this.readValue(t.params[k], fp + 2 * k);
+    const saved = this.stackTop;
+    this.stackTop = fp + 2 * Math.max(np, t.results.length) + 2;
+    let r: unknown;
+    try {
+      r = this.hostFns[f](...args);
+    } finally {
+      this.stackTop = saved;
+    }
+    const nr = t.results.length;
+    if (nr === 1) this.writeValue(t.results[0], fp, r);
+    else if (nr > 1) {
+      const arr = [...(r as Iterable<unknown>)];
+      if (arr.length !== nr) throw new TypeError("multi-value host result has the wrong length");
+      for (let k = 0; k < nr; k++) this.writeValue(t.results[k], fp + 2 * k, arr[k]);
+    }
+  }
+
+  /** Reads a value of type t at word w as a JS value. */
+  readValue(t: number, w: number): unknown {
+    const I = this.I;
+    switch (t) {
+      case I32:
+        return I[w];
+      case I64:
+        return BigInt.asIntN(64, (BigInt(I[w + 1]) << 32n) | BigInt(I[w] >>> 0));
+      case F32:
+        return this.F[w];
+      case F64:
+        return this.D[w >> 1];
+      case FUNCREF:
+        return I[w] < 0 ? null : this.funcRef(I[w]);
+      default:
+        return I[w] < 0 ? null : this.externs[I[w]];
+    }
+  }
+
+  /** Writes JS value v as type t at word w (like the JS API's ToWebAssemblyValue). */
+  writeValue(t: number, w: number, v: unknown) {
+    const I = this.I;
+    switch (t) {
+      case I32:
+        I[w] = Number(v) | 0;
+        break;
+      case I64: {
+        const b = BigInt.asIntN(64, BigInt(v as bigint));
+        I[w] = Number(BigInt.asIntN(32, b));
+        I[w + 1] = Number(BigInt.asIntN(32, b >> 32n));
+        break;
+      }
+      case F32:
+        this.F[w] = Number(v);
+        break;
+      case F64:
+        this.D[w >> 1] = Number(v);
+        break;
+      case FUNCREF:
+        I[w] = this.funcIndexOf(v);
+        break;
+      default:
+        I[w] = this.externIndex(v);
+    }
+  }
+
+  /** Function index of a funcref JS value (set by the instance). */
+  funcIndexOf: (v: unknown) => number = (v) => {
+    if (v === null) return -1;
+    throw new TypeError("not a function of this instance");
+  };
+
+  externIndex(v: unknown): number {
+    if (v === null || v === undefined) return -1;
+    let i = this.externs.indexOf(v);
+    if (i < 0) i = this.externs.push(v) - 1;
+    return i;
+  }
+
+  /** Out-of-line ops (bulk memory, tables, memory.grow); returns the next pc. */
+  misc(pc: number, fp: number): number {
+    const code = this.code, I = this.I;
+    switch (code[pc + 1]) {
+      case Misc.MEMORY_INIT: {
+        const seg = this.dataSegs[code[pc + 2]];
+        const d = I[fp + code[pc + 3]] >>> 0, s = I[fp + code[pc + 4]] >>> 0;
+        const n = I[fp + code[pc + 5]] >>> 0;
+        const len = seg === null ? 0 : seg.length;
+        if (s + n > len || d + n > this.mem.length) trap("memory access out of bounds");
+        if (n > 0) this.mem.set(seg!.subarray(s, s + n), d);
+        return pc + 6;
+      }
+      case Misc.DATA_DROP:
+        this.dataSegs[code[pc + 2]] = null;
+        return pc + 3;
+      case Misc.MEMORY_COPY: {
+        const d = I[fp + code[pc + 2]] >>> 0, s = I[fp + code[pc + 3]] >>> 0;
+        const n = I[fp + code[pc + 4]] >>> 0;
+        const len = this.mem.length;
+        if (s + n > len || d + n > len) trap("memory access out of bounds");
+        this.mem.copyWithin(d, s, s + n);
+        return pc + 5;
+      }
+      case Misc.MEMORY_FILL: {
+        const d = I[fp + code[pc + 2]] >>> 0, v = I[fp + code[pc + 3]] & 255;
+        const n = I[fp + code[pc + 4]] >>> 0;
+        if (d + n > this.mem.length) trap("memory access out of bounds");
+        this.mem.fill(v, d, d + n);
+        return pc + 5;
+      }
+      case Misc.TABLE_INIT: {
+        const tab = this.tables[code[pc + 2]];
+        const seg = this.elemSegs[code[pc + 3]];
+        const d = I[fp + code[pc + 4]] >>> 0, s = I[fp + code[pc + 5]] >>> 0;
+        const n = I[fp + code[pc + 6]] >>> 0;
+        const len = seg === null ? 0 : seg.length;
+        if (s + n > len || d + n > tab.length) trap("table index is out of bounds");
+        for (let k = 0; k < n; k++) tab[d + k] = seg![s + k];
+        return pc + 7;
+      }
+      case Misc.ELEM_DROP:
+        this.elemSegs[code[pc + 2]] = null;
+        return pc + 3;
+      case Misc.TABLE_COPY: {
+        const td = this.tables[code[pc + 2]], ts = this.tables[code[pc + 3]];
+        const d = I[fp + code[pc + 4]] >>> 0, s = I[fp + code[pc + 5]] >>> 0;
+        const n = I[fp + code[pc + 6]] >>> 0;
+        if (s + n > ts.length || d + n > td.length) trap("table index is out of bounds");
+        const tmp = ts.slice(s, s + n);
+        for (let k = 0; k < n; k++) td[d + k] = tmp[k];
+        return pc + 7;
+      }
+      case Misc.TABLE_GROW: {
+        const ti = code[pc + 2];
+        const tab = this.tables[ti];
+        const v = I[fp + code[pc + 4]], n = I[fp + code[pc + 5]] >>> 0;
+        const old = tab.length;
+        if (old + n > this.tableMax[ti] || old + n > 10_000_000) I[fp + code[pc + 3]] = -1;
+        else {
+          for (let k = 0; k < n; k++) tab.push(v);
+          I[fp + code[pc + 3]] = old;
+        }
+        return pc + 6;
+      }
+      case Misc.TABLE_SIZE:
+        I[fp + code[pc + 3]] = this.tables[code[pc + 2]].length;
+        return pc + 4;
+      case Misc.TABLE_FILL: {
+        const tab = this.tables[code[pc + 2]];
+        const d = I[fp + code[pc + 3]] >>> 0, v = I[fp + code[pc + 4]];
+        const n = I[fp + code[pc + 5]] >>> 0;
+        if (d + n > tab.length) trap("table index is out of bounds");
+        for (let k = 0; k < n; k++) tab[d + k] = v;
+        return pc + 6;
+      }
+      case Misc.TABLE_GET: {
+        const tab = this.tables[code[pc + 2]];
+        const i = I[fp + code[pc + 4]] >>> 0;
+        if (i >= tab.length) trap("table index is out of bounds");
+        I[fp + code[pc + 3]] = tab[i];
+        return pc + 5;
+      }
+      case Misc.TABLE_SET: {
+        const tab = this.tables[code[pc + 2]];
+        const i = I[fp + code[pc + 3]] >>> 0;
+        if (i >= tab.length) trap("table index is out of bounds");
+        tab[i] = I[fp + code[pc + 4]];
+        return pc + 5;
+      }
+      case Misc.MEMORY_GROW:
+        I[fp + code[pc + 2]] = this.growMemory(I[fp + code[pc + 3]] >>> 0);
+        return pc + 4;
+    }
+    throw new Error("bad misc op");
+  }
+
+  /** Runs function f (not imported) with its args at word fp. */
+  run(f: number, fp: number): void {
+    const code = this.code;
+    const I = this.I, F = this.F, D = this.D;
+    const frames = this.frames;
+    const entry = this.entry, paramWords = this.paramWords, localWords = this.localWords;
+    const frameWords = this.frameWords;
+    const numImported = this.numImported;
+    const G = this.G;
+    const depth0 = this.depth;
+    let depth = depth0;
+    let fuel = this.fuelLeft;
+    let blockPc = -1;
+    let mem = this.mem, dv = this.dv, memLen = mem.length;
+    if (fp + frameWords[f] > STACK_WORDS || depth >= MAX_DEPTH) trap("call stack exhausted");
+    for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
+    let pc = entry[f];
+    let a = 0, b = 0, d = 0, x = 0, y = 0;
+    let inHost = false;
+    try {
+      for (;;) {
+        switch (code[pc]) {
+          // ---- memory ----
+          case 0x28: // i32.load
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = dv.getInt32(a, true);
+            pc += 4;
+            break;
+          case 0x29: // i64.load
+          case 0x2b: // f64.load
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 8 > memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = dv.getInt32(a, true);
+            I[d + 1] = dv.getInt32(a + 4, true);
+            pc += 4;
+            break;
+          case 0x2a: // f32.load
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = dv.getInt32(a, true);
+            pc += 4;
+            break;
+          case 0x2c: // i32.load8_s
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a >= memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = (mem[a] << 24) >> 24;
+            pc += 4;
+            break;
+          case 0x2d: // i32.load8_u
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a >= memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = mem[a];
+            pc += 4;
+            break;
+          case 0x2e: // i32.load16_s
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 2 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = dv.getInt16(a, true);
+            pc += 4;
+            break;
+          case 0x2f: // i32.load16_u
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 2 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = dv.getUint16(a, true);
+            pc += 4;
+            break;
+          case 0x30: // i64.load8_s
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a >= memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = (mem[a] << 24) >> 24;
+            I[d + 1] = I[d] >> 31;
+            pc += 4;
+            break;
+          case 0x31: // i64.load8_u
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a >= memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = mem[a];
+            I[d + 1] = 0;
+            pc += 4;
+            break;
+          case 0x32: // i64.load16_s
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 2 > memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = dv.getInt16(a, true);
+            I[d + 1] = I[d] >> 31;
+            pc += 4;
+            break;
+          case 0x33: // i64.load16_u
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 2 > memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = dv.getUint16(a, true);
+            I[d + 1] = 0;
+            pc += 4;
+            break;
+          case 0x34: // i64.load32_s
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = dv.getInt32(a, true);
+            I[d + 1] = I[d] >> 31;
+            pc += 4;
+            break;
+          case 0x35: // i64.load32_u
+            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            d = fp + code[pc + 1];
+            I[d] = dv.getInt32(a, true);
+            I[d + 1] = 0;
+            pc += 4;
+            break;
+          case 0x36: // i32.store
+          case 0x38: // f32.store
+            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            dv.setInt32(a, I[fp + code[pc + 2]], true);
+            pc += 4;
+            break;
+          case 0x37: // i64.store
+          case 0x39: // f64.store
+            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 8 > memLen) trap("memory access out of bounds");
+            b = fp + code[pc + 2];
+            dv.setInt32(a, I[b], true);
+            dv.setInt32(a + 4, I[b + 1], true);
+            pc += 4;
+            break;
+          case 0x3a: // i32.store8
+          case 0x3c: // i64.store8
+            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a >= memLen) trap("memory access out of bounds");
+            mem[a] = I[fp + code[pc + 2]];
+            pc += 4;
+            break;
+          case 0x3b: // i32.store16
+          case 0x3d: // i64.store16
+            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 2 > memLen) trap("memory access out of bounds");
+            dv.setInt16(a, I[fp + code[pc + 2]], true);
+            pc += 4;
+            break;
+          case 0x3e: // i64.store32
+            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            dv.setInt32(a, I[fp + code[pc + 2]], true);
+            pc += 4;
+            break;
+          case 0x3f: // memory.size
+            I[fp + code[pc + 1]] = memLen / PAGE;
+            pc += 2;
+            break;
+
+          // ---- i32 compare ----
+          case 0x45:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === 0 ? 1 : 0;
+            pc += 3;
+            break;
+          case 0x46:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x47:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x48:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x49:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (I[fp + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x4a:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x4b:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (I[fp + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x4c:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x4d:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (I[fp + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x4e:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= I[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x4f:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (I[fp + code[pc + 3]] >>> 0)
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+
+          // ---- i64 compare ----
+          case 0x50:
+            a = fp + code[pc + 2];
+            I[fp + code[pc + 1]] = (I[a] | I[a + 1]) === 0 ? 1 : 0;
+            pc += 3;
+            break;
+          case 0x51:
+          case 0x52:
+          case 0x53:
+          case 0x54:
+          case 0x55:
+          case 0x56:
+          case 0x57:
+          case 0x58:
+          case 0x59:
+          case 0x5a: {
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            const op = code[pc];
+            const ah = I[a + 1], bh = I[b + 1];
+            let cmp; // -1, 0, 1
+            if (ah !== bh) {
+              const signed = op === 0x53 || op === 0x55 || op === 0x57 || op === 0x59;
+              cmp = signed ? (ah < bh ? -1 : 1) : ((ah >>> 0) < (bh >>> 0) ? -1 : 1);
+            } else {
+              x = I[a] >>> 0;
+              y = I[b] >>> 0;
+              cmp = x < y ? -1 : x > y ? 1 : 0;
+            }
+            let r;
+            switch (op) {
+              case 0x51:
+                r = cmp === 0;
+                break;
+              case 0x52:
+                r = cmp !== 0;
+                break;
+              case 0x53:
+              case 0x54:
+                r = cmp < 0;
+                break;
+              case 0x55:
+              case 0x56:
+                r = cmp > 0;
+                break;
+              case 0x57:
+              case 0x58:
+                r = cmp <= 0;
+                break;
+              default:
+                r = cmp >= 0;
+            }
+            I[fp + code[pc + 1]] = r ? 1 : 0;
+            pc += 4;
+            break;
+          }
+
+          // ---- float compare ----
+          case 0x5b:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] === F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x5c:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] !== F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x5d:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] < F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x5e:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] > F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x5f:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] <= F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x60:
+            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] >= F[fp + code[pc + 3]] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x61:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] === D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x62:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] !== D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x63:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] < D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x64:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] > D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x65:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] <= D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+          case 0x66:
+            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] >= D[(fp + code[pc + 3]) >> 1]
+              ? 1
+              : 0;
+            pc += 4;
+            break;
+
+          // ---- i32 arithmetic ----
+          case 0x67:
+            I[fp + code[pc + 1]] = Math.clz32(I[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x68:
+            I[fp + code[pc + 1]] = ctz32(I[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x69:
+            I[fp + code[pc + 1]] = popcnt32(I[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x6a:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x6b:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x6c:
+            I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], I[fp + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 0x6d: // div_s
+            x = I[fp + code[pc + 2]];
+            y = I[fp + code[pc + 3]];
+            if (y === 0) trap("divide by zero");
+            if (x === -2147483648 && y === -1) trap("divide result unrepresentable");
+            I[fp + code[pc + 1]] = x / y;
+            pc += 4;
+            break;
+          case 0x6e: // div_u
+            x = I[fp + code[pc + 2]] >>> 0;
+            y = I[fp + code[pc + 3]] >>> 0;
+            if (y === 0) trap("divide by zero");
+            I[fp + code[pc + 1]] = x / y;
+            pc += 4;
+            break;
+          case 0x6f: // rem_s
+            x = I[fp + code[pc + 2]];
+            y = I[fp + code[pc + 3]];
+            if (y === 0) trap("remainder by zero");
+            I[fp + code[pc + 1]] = y === -1 ? 0 : x % y;
+            pc += 4;
+            break;
+          case 0x70: // rem_u
+            x = I[fp + code[pc + 2]] >>> 0;
+            y = I[fp + code[pc + 3]] >>> 0;
+            if (y === 0) trap("remainder by zero");
+            I[fp + code[pc + 1]] = x % y;
+            pc += 4;
+            break;
+          case 0x71:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x72:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x73:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x74:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x75:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x76:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> I[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x77:
+            x = I[fp + code[pc + 2]];
+            y = I[fp + code[pc + 3]];
+            I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
+            pc += 4;
+            break;
+          case 0x78:
+            x = I[fp + code[pc + 2]];
+            y = I[fp + code[pc + 3]];
+            I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
+            pc += 4;
+            break;
+
+          // ---- i64 arithmetic ----
+          case 0x79:
+          case 0x7a:
+          case 0x7b:
+            i64Unary(I, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
+            pc += 3;
+            break;
+          case 0x7c: // add
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            x = I[a];
+            y = (x + I[b]) | 0;
+            I[d + 1] = I[a + 1] + I[b + 1] + ((y >>> 0) < (x >>> 0) ? 1 : 0);
+            I[d] = y;
+            pc += 4;
+            break;
+          case 0x7d: // sub
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            x = I[a];
+            y = I[b];
+            I[d + 1] = I[a + 1] - I[b + 1] - ((x >>> 0) < (y >>> 0) ? 1 : 0);
+            I[d] = x - y;
+            pc += 4;
+            break;
+          case 0x7e: // mul
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            x = mul64(I[a], I[a + 1], I[b], I[b + 1]);
+            I[d] = x;
+            I[d + 1] = HI;
+            pc += 4;
+            break;
+          case 0x7f:
+          case 0x80:
+          case 0x81:
+          case 0x82:
+            i64DivRem(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+            pc += 4;
+            break;
+          case 0x83:
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            I[d] = I[a] & I[b];
+            I[d + 1] = I[a + 1] & I[b + 1];
+            pc += 4;
+            break;
+          case 0x84:
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            I[d] = I[a] | I[b];
+            I[d + 1] = I[a + 1] | I[b + 1];
+            pc += 4;
+            break;
+          case 0x85:
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            d = fp + code[pc + 1];
+            I[d] = I[a] ^ I[b];
+            I[d + 1] = I[a + 1] ^ I[b + 1];
+            pc += 4;
+            break;
+          case 0x86:
+          case 0x87:
+          case 0x88:
+          case 0x89:
+          case 0x8a:
+            i64Shift(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+            pc += 4;
+            break;
+
+          // ---- f32 arithmetic ----
+          case 0x8b:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & 0x7fffffff;
+            pc += 3;
+            break;
+          case 0x8c:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ -2147483648;
+            pc += 3;
+            break;
+          case 0x8d:
+            F[fp + code[pc + 1]] = Math.ceil(F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x8e:
+            F[fp + code[pc + 1]] = Math.floor(F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x8f:
+            F[fp + code[pc + 1]] = Math.trunc(F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x90:
+            F[fp + code[pc + 1]] = nearest(F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x91:
+            F[fp + code[pc + 1]] = Math.sqrt(F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0x92:
+            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] + F[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x93:
+            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] - F[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x94:
+            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] * F[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x95:
+            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] / F[fp + code[pc + 3]];
+            pc += 4;
+            break;
+          case 0x96:
+            F[fp + code[pc + 1]] = Math.min(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 0x97:
+            F[fp + code[pc + 1]] = Math.max(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
+            pc += 4;
+            break;
+          case 0x98:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] & 0x7fffffff) |
+              (I[fp + code[pc + 3]] & -2147483648);
+            pc += 4;
+            break;
+
+          // ---- f64 arithmetic ----
+          case 0x99:
+            d = fp + code[pc + 1];
+            a = fp + code[pc + 2];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1] & 0x7fffffff;
+            pc += 3;
+            break;
+          case 0x9a:
+            d = fp + code[pc + 1];
+            a = fp + code[pc + 2];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1] ^ -2147483648;
+            pc += 3;
+            break;
+          case 0x9b:
+            D[(fp + code[pc + 1]) >> 1] = Math.ceil(D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 0x9c:
+            D[(fp + code[pc + 1]) >> 1] = Math.floor(D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 0x9d:
+            D[(fp + code[pc + 1]) >> 1] = Math.trunc(D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 0x9e:
+            D[(fp + code[pc + 1]) >> 1] = nearest(D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 0x9f:
+            D[(fp + code[pc + 1]) >> 1] = Math.sqrt(D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+          case 0xa0:
+            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] + D[(fp + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 0xa1:
+            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] - D[(fp + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 0xa2:
+            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] * D[(fp + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 0xa3:
+            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] / D[(fp + code[pc + 3]) >> 1];
+            pc += 4;
+            break;
+          case 0xa4:
+            D[(fp + code[pc + 1]) >> 1] = Math.min(
+              D[(fp + code[pc + 2]) >> 1],
+              D[(fp + code[pc + 3]) >> 1],
+            );
+            pc += 4;
+            break;
+          case 0xa5:
+            D[(fp + code[pc + 1]) >> 1] = Math.max(
+              D[(fp + code[pc + 2]) >> 1],
+              D[(fp + code[pc + 3]) >> 1],
+            );
+            pc += 4;
+            break;
+          case 0xa6:
+            d = fp + code[pc + 1];
+            a = fp + code[pc + 2];
+            b = fp + code[pc + 3];
+            I[d] = I[a];
+            I[d + 1] = (I[a + 1] & 0x7fffffff) | (I[b + 1] & -2147483648);
+            pc += 4;
+            break;
+
+          // ---- conversions ----
+          case 0xa7: // i32.wrap_i64
+          case 0xbc: // i32.reinterpret_f32
+          case 0xbe: // f32.reinterpret_i32
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0xa8:
+            x = F[fp + code[pc + 2]];
+            if (!(x > -2147483649 && x < 2147483648)) {
+              trap("float unrepresentable in integer range");
+            }
+            I[fp + code[pc + 1]] = x;
+            pc += 3;
+            break;
+          case 0xa9:
+            x = F[fp + code[pc + 2]];
+            if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
+            I[fp + code[pc + 1]] = x >>> 0;
+            pc += 3;
+            break;
+          case 0xaa:
+            x = D[(fp + code[pc + 2]) >> 1];
+            if (!(x > -2147483649 && x < 2147483648)) {
+              trap("float unrepresentable in integer range");
+            }
+            I[fp + code[pc + 1]] = x;
+            pc += 3;
+            break;
+          case 0xab:
+            x = D[(fp + code[pc + 2]) >> 1];
+            if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
+            I[fp + code[pc + 1]] = x >>> 0;
+            pc += 3;
+            break;
+          case 0xac: // i64.extend_i32_s
+            d = fp + code[pc + 1];
+            x = I[fp + code[pc + 2]];
+            I[d] = x;
+            I[d + 1] = x >> 31;
+            pc += 3;
+            break;
+          case 0xad: // i64.extend_i32_u
+            d = fp + code[pc + 1];
+            I[d] = I[fp + code[pc + 2]];
+            I[d + 1] = 0;
+            pc += 3;
+            break;
+          case 0xae:
+            truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], true);
+            pc += 3;
+            break;
+          case 0xaf:
+            truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], false);
+            pc += 3;
+            break;
+          case 0xb0:
+            truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], true);
+            pc += 3;
+            break;
+          case 0xb1:
+            truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], false);
+            pc += 3;
+            break;
+          case 0xb2:
+            F[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0xb3:
+            F[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> 0;
+            pc += 3;
+            break;
+          case 0xb4:
+            a = fp + code[pc + 2];
+            F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], true);
+            pc += 3;
+            break;
+          case 0xb5:
+            a = fp + code[pc + 2];
+            F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], false);
+            pc += 3;
+            break;
+          case 0xb6:
+            F[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1];
+            pc += 3;
+            break;
+          case 0xb7:
+            D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0xb8:
+            D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]] >>> 0;
+            pc += 3;
+            break;
+          case 0xb9:
+            a = fp + code[pc + 2];
+            D[(fp + code[pc + 1]) >> 1] = I[a + 1] * 4294967296 + (I[a] >>> 0);
+            pc += 3;
+            break;
+          case 0xba:
+            a = fp + code[pc + 2];
+            D[(fp + code[pc + 1]) >> 1] = (I[a + 1] >>> 0) * 4294967296 + (I[a] >>> 0);
+            pc += 3;
+            break;
+          case 0xbb:
+            D[(fp + code[pc + 1]) >> 1] = F[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0xbd: // i64.reinterpret_f64
+          case 0xbf: // f64.reinterpret_i64
+            d = fp + code[pc + 1];
+            a = fp + code[pc + 2];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1];
+            pc += 3;
+            break;
+          case 0xc0:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 24) >> 24;
+            pc += 3;
+            break;
+          case 0xc1:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 16) >> 16;
+            pc += 3;
+            break;
+          case 0xc2:
+            d = fp + code[pc + 1];
+            x = (I[fp + code[pc + 2]] << 24) >> 24;
+            I[d] = x;
+            I[d + 1] = x >> 31;
+            pc += 3;
+            break;
+          case 0xc3:
+            d = fp + code[pc + 1];
+            x = (I[fp + code[pc + 2]] << 16) >> 16;
+            I[d] = x;
+            I[d + 1] = x >> 31;
+            pc += 3;
+            break;
+          case 0xc4:
+            d = fp + code[pc + 1];
+            x = I[fp + code[pc + 2]];
+            I[d] = x;
+            I[d + 1] = x >> 31;
+            pc += 3;
+            break;
+          case 0xe0:
+          case 0xe1:
+          case 0xe4:
+          case 0xe5:
+            truncSat(I, code[pc], fp + code[pc + 1], F[fp + code[pc + 2]]);
+            pc += 3;
+            break;
+          case 0xe2:
+          case 0xe3:
+          case 0xe6:
+          case 0xe7:
+            truncSat(I, code[pc], fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1]);
+            pc += 3;
+            break;
+
+          // ---- i32 with immediate ----
+          case 0x100:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x101:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x102:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x103:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x104:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x105:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x106:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x107:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x108:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x109:
+            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
+            pc += 4;
+            break;
+          case 0x10a:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
+            pc += 4;
+            break;
+          case 0x10b:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
+            pc += 4;
+            break;
+          case 0x10c:
+            I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], code[pc + 3]);
+            pc += 4;
+            break;
+          case 0x111:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & code[pc + 3];
+            pc += 4;
+            break;
+          case 0x112:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | code[pc + 3];
+            pc += 4;
+            break;
+          case 0x113:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ code[pc + 3];
+            pc += 4;
+            break;
+          case 0x114:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << code[pc + 3];
+            pc += 4;
+            break;
+          case 0x115:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> code[pc + 3];
+            pc += 4;
+            break;
+          case 0x116:
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> code[pc + 3];
+            pc += 4;
+            break;
+          case 0x117:
+            x = I[fp + code[pc + 2]];
+            y = code[pc + 3];
+            I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
+            pc += 4;
+            break;
+          case 0x118:
+            x = I[fp + code[pc + 2]];
+            y = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
+            pc += 4;
+            break;
+
+          // ---- control ----
+          case 0x120: // FUEL
+            x = code[pc + 1];
+            fuel -= x;
+            if (fuel < 0) fuel = this.refuel(x, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          case 0x121: // BR
+            pc = code[pc + 1];
+            break;
+          case 0x122: // BR_IF
+            pc = I[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+            break;
+          case 0x123: // BR_UNLESS
+            pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+            break;
+          case 0x124: { // BR_TABLE
+            x = I[fp + code[pc + 1]] >>> 0;
+            y = code[pc + 2];
+            pc = code[pc + 3 + (x < y ? x : y)];
+            break;
+          }
+          case 0x125: // RETURN
+            if (depth === depth0) {
+              this.fuelLeft = fuel;
+              return;
+            }
+            depth--;
+            pc = frames[2 * depth];
+            fp = frames[2 * depth + 1];
+            break;
+          case 0x126: // CALL
+          case 0x127: { // CALL_INDIRECT
+            let nfp, next;
+            if (code[pc] === 0x126) {
+              f = code[pc + 1];
+              nfp = fp + code[pc + 2];
+              next = pc + 3;
+            } else {
+              const tab = this.tables[code[pc + 2]];
+              x = I[fp + code[pc + 3]] >>> 0;
+              if (x >= tab.length) trap("table index is out of bounds");
+              f = tab[x];
+              if (f < 0) trap("null function");
+              if (this.funcTypeId[f] !== code[pc + 1]) trap("function signature mismatch");
+              nfp = fp + code[pc + 4];
+              next = pc + 5;
+            }
+            if (f < numImported) {
+              this.fuelLeft = fuel;
+              this.depth = depth;
+              inHost = true;
+              this.callHost(f, nfp);
+              inHost = false;
+              fuel = this.fuelLeft;
+              this.syncMemory();
+              mem = this.mem;
+              dv = this.dv;
+              memLen = mem.length;
+              pc = next;
+              break;
+            }
+            if (depth >= MAX_DEPTH || nfp + frameWords[f] > STACK_WORDS) {
+              trap("call stack exhausted");
+            }
+            frames[2 * depth] = next;
+            frames[2 * depth + 1] = fp;
+            depth++;
+            fp = nfp;
+            for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
+            pc = entry[f];
+            break;
+          }
+          case 0x128:
+            trap("unreachable");
+            break;
+          case 0x129: // COPY32
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0x12a: // COPY64
+            d = fp + code[pc + 1];
+            a = fp + code[pc + 2];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1];
+            pc += 3;
+            break;
+          case 0x12b: // CONST32
+            I[fp + code[pc + 1]] = code[pc + 2];
+            pc += 3;
+            break;
+          case 0x12c: // CONST64
+            d = fp + code[pc + 1];
+            I[d] = code[pc + 2];
+            I[d + 1] = code[pc + 3];
+            pc += 4;
+            break;
+          case 0x12d: // SELECT32
+            I[fp + code[pc + 1]] = I[fp + code[pc + 4]] !== 0
+              ? I[fp + code[pc + 2]]
+              : I[fp + code[pc + 3]];
+            pc += 5;
+            break;
+          case 0x12e: // SELECT64
+            d = fp + code[pc + 1];
+            a = I[fp + code[pc + 4]] !== 0 ? fp + code[pc + 2] : fp + code[pc + 3];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1];
+            pc += 5;
+            break;
+          case 0x12f: // GGET32
+            I[fp + code[pc + 1]] = G[2 * code[pc + 2]];
+            pc += 3;
+            break;
+          case 0x130: // GGET64
+            d = fp + code[pc + 1];
+            a = 2 * code[pc + 2];
+            I[d] = G[a];
+            I[d + 1] = G[a + 1];
+            pc += 3;
+            break;
+          case 0x131: // GSET32
+            G[2 * code[pc + 1]] = I[fp + code[pc + 2]];
+            pc += 3;
+            break;
+          case 0x132: // GSET64
+            a = 2 * code[pc + 1];
+            b = fp + code[pc + 2];
+            G[a] = I[b];
+            G[a + 1] = I[b + 1];
+            pc += 3;
+            break;
+          case 0x133: // MISC
+            pc = this.misc(pc, fp);
+            mem = this.mem;
+            dv = this.dv;
+            memLen = mem.length;
+            break;
+          case 0x134: // STOP
+            this.fuelStop();
+            break;
+
+          // ---- fused compare + branch ----
+          case 0x140:
+            pc = I[fp + code[pc + 1]] === I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x141:
+            pc = I[fp + code[pc + 1]] !== I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x142:
+            pc = I[fp + code[pc + 1]] < I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x143:
+            pc = (I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)
+              ? code[pc + 3]
+              : pc + 4;
+            break;
+          case 0x144:
+            pc = I[fp + code[pc + 1]] > I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x145:
+            pc = (I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)
+              ? code[pc + 3]
+              : pc + 4;
+            break;
+          case 0x146:
+            pc = I[fp + code[pc + 1]] <= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x147:
+            pc = (I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)
+              ? code[pc + 3]
+              : pc + 4;
+            break;
+          case 0x148:
+            pc = I[fp + code[pc + 1]] >= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x149:
+            pc = (I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)
+              ? code[pc + 3]
+              : pc + 4;
+            break;
+          case 0x14a:
+            pc = I[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x14b:
+            pc = I[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x14c:
+            pc = I[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x14d:
+            pc = (I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 0x14e:
+            pc = I[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x14f:
+            pc = (I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 0x150:
+            pc = I[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x151:
+            pc = (I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 0x152:
+            pc = I[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+            break;
+          case 0x153:
+            pc = (I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            break;
+          case 0x154: // BR_EQZ
+            pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+            break;
+          default:
+            throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
+        }
+      }
+    } catch (err) {
+      this.depth = depth0;
+      this.restoreStop();
+      if (err instanceof WasmTrap && blockPc >= 0 && !inHost) this.chargeTrap(blockPc, pc, fuel);
+      else if (!inHost && !(err instanceof FuelExhausted) && !(err instanceof InterpTimeout)) {
+        this.fuelLeft = fuel;
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * A linear memory, shaped like `WebAssembly.Memory`: `buffer` is replaced by
+ * a new ArrayBuffer whenever the memory grows.
+ */
+export class InterpMemory {
+  #buf: ArrayBuffer;
+  /** Maximum size in pages. */
+  readonly maxPages: number;
+
+  /** Creates a memory of `pages` pages that may grow to `maxPages`. */
+  constructor(pages: number, maxPages: number) {
+    this.#buf = new ArrayBuffer(pages * PAGE);
+    this.maxPages = maxPages;
+  }
+
+  /** The current contents (a new object after each growth). */
+  get buffer(): ArrayBuffer {
+    return this.#buf;
+  }
+
+  /** Grows by `delta` pages; returns the old size, or -1 when it cannot. */
+  tryGrow(delta: number): number {
+    const old = this.#buf.byteLength / PAGE;
+    if (delta === 0) return old;
+    if (old + delta > this.maxPages) return -1;
+    let nb: ArrayBuffer;
+    try {
+      nb = new ArrayBuffer((old + delta) * PAGE);
+    } catch {
+      return -1;
+    }
+    new Uint8Array(nb).set(new Uint8Array(this.#buf));
+    this.#buf = nb;
+    return old;
+  }
+
+  /** Like `WebAssembly.Memory.prototype.grow`: returns the old size, throws RangeError on failure. */
+  grow(delta: number): number {
+    const r = this.tryGrow(delta >>> 0);
+    if (r < 0) throw new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded");
+    return r;
+  }
+}
+
+/** Converts a JS value to a table element for type t. */
+export function refTypeName(t: number): string {
+  return t === FUNCREF ? "funcref" : t === EXTERNREF ? "externref" : "?";
+}

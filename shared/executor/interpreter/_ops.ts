@@ -1,0 +1,81 @@
+/**
+ * Internal opcodes of the interpreter's code (an Int32Array). Numeric wasm
+ * instructions keep their binary opcode (0x45..0xc4; loads 0x28..0x35, stores
+ * 0x36..0x3e); saturating truncations 0xfc 0..7 become 0xe0..0xe7; the rest are
+ * listed here. The dispatch loop in `_exec.ts` uses these numbers as literal
+ * case labels (V8 only builds a jump table for literal labels), so keep both in
+ * sync; `interpreter_test.ts` checks every op through differential tests.
+ *
+ * Operands are word offsets (one word = 4 bytes, a value slot = 2 words)
+ * relative to the frame pointer, unless noted.
+ *
+ * @module
+ */
+
+/** Op numbers. */
+export const Op = {
+  /** i32 binop with immediate right operand: 0x100 + (op - 0x46) for 0x46..0x4f. */
+  CMP_RI: 0x100,
+  /** i32 binop with immediate right operand: 0x10a + (op - 0x6a) for 0x6a..0x78. */
+  ARITH_RI: 0x10a,
+  /** [cost, fuelMapOffset] */
+  FUEL: 0x120,
+  /** [target] */
+  BR: 0x121,
+  /** [cond, target] */
+  BR_IF: 0x122,
+  /** [cond, target] */
+  BR_UNLESS: 0x123,
+  /** [index, n, target0..targetN] (targetN is the default) */
+  BR_TABLE: 0x124,
+  /** [] results already in words 0.. */
+  RETURN: 0x125,
+  /** [func, argBase] */
+  CALL: 0x126,
+  /** [typeId, table, index, argBase] */
+  CALL_INDIRECT: 0x127,
+  UNREACHABLE: 0x128,
+  /** [dst, src] */
+  COPY32: 0x129,
+  COPY64: 0x12a,
+  /** [dst, value] */
+  CONST32: 0x12b,
+  /** [dst, lo, hi] */
+  CONST64: 0x12c,
+  /** [dst, a, b, cond] */
+  SELECT32: 0x12d,
+  SELECT64: 0x12e,
+  /** [dst, global] */
+  GGET32: 0x12f,
+  GGET64: 0x130,
+  /** [global, src] */
+  GSET32: 0x131,
+  GSET64: 0x132,
+  /** [sub, len, ...] bulk memory, tables, memory.grow: handled out of line */
+  MISC: 0x133,
+  /** Temporary patch where fuel runs out. */
+  STOP: 0x134,
+  /** [a, b, target] fused i32 compare + br_if: 0x140 + (cmp - 0x46) */
+  BR_CMP: 0x140,
+  /** [a, imm, target] fused i32 compare-with-immediate + br_if: 0x14a + (cmp - 0x46) */
+  BR_CMP_RI: 0x14a,
+  /** [a, target] fused i32.eqz + br_if */
+  BR_EQZ: 0x154,
+} as const;
+
+/** MISC sub-operations. */
+export const Misc = {
+  MEMORY_INIT: 0,
+  DATA_DROP: 1,
+  MEMORY_COPY: 2,
+  MEMORY_FILL: 3,
+  TABLE_INIT: 4,
+  ELEM_DROP: 5,
+  TABLE_COPY: 6,
+  TABLE_GROW: 7,
+  TABLE_SIZE: 8,
+  TABLE_FILL: 9,
+  TABLE_GET: 10,
+  TABLE_SET: 11,
+  MEMORY_GROW: 12,
+} as const;
