@@ -1,0 +1,52 @@
+import { isPhaseError } from "../errors.ts";
+import { assert, assertEquals, assertThrows } from "../testing/mod.ts";
+import { fromBase64Url, fromHex, toBase64Url, toHex, utf8Decode, utf8Encode } from "./mod.ts";
+
+Deno.test("hex: round trip and strict decoding", () => {
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assertEquals(toHex(new Uint8Array([0, 1, 0xab, 0xff])), "0001abff");
+  assertEquals(fromHex(toHex(all)), all);
+  assertEquals(fromHex(""), new Uint8Array(0));
+  for (const bad of ["0", "abc", "AB", "0g", "zz", " 00", "00 ", "é0"]) {
+    assert(isPhaseError(assertThrows(() => fromHex(bad)), "encoding_invalid_hex"), bad);
+  }
+});
+
+Deno.test("base64url: RFC 4648 vectors, unpadded", () => {
+  const cases: [string, string][] = [
+    ["", ""],
+    ["f", "Zg"],
+    ["fo", "Zm8"],
+    ["foo", "Zm9v"],
+    ["foob", "Zm9vYg"],
+    ["fooba", "Zm9vYmE"],
+    ["foobar", "Zm9vYmFy"],
+  ];
+  for (const [plain, enc] of cases) {
+    assertEquals(toBase64Url(utf8Encode(plain)), enc);
+    assertEquals(utf8Decode(fromBase64Url(enc)), plain);
+  }
+  assertEquals(toBase64Url(new Uint8Array([0xfb, 0xff, 0xbf])), "-_-_");
+});
+
+Deno.test("base64url: round trip of every length up to 70", () => {
+  for (let n = 0; n < 70; n++) {
+    const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n * 11) & 255);
+    assertEquals(fromBase64Url(toBase64Url(bytes)), bytes);
+  }
+});
+
+Deno.test("base64url: strict decoding rejects non-canonical text", () => {
+  for (const bad of ["Zg==", "Zm8=", "Z", "Zh", "Zm9", "Zm+v", "Zm/v", "Zm9v\n", "Zm 9", "Zé"]) {
+    const err = assertThrows(() => fromBase64Url(bad));
+    assert(isPhaseError(err, "encoding_invalid_base64url"), bad);
+  }
+});
+
+Deno.test("utf8: strict decoding", () => {
+  assertEquals(utf8Decode(utf8Encode("héllo €😀")), "héllo €😀");
+  for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0x80]]) {
+    const err = assertThrows(() => utf8Decode(new Uint8Array(bad)));
+    assert(isPhaseError(err, "encoding_invalid_utf8"), String(bad));
+  }
+});
