@@ -119,3 +119,28 @@ export async function stopRelay(relay: RelayProcess): Promise<{ code: number; ms
   clearTimeout(timer);
   return { code, ms: performance.now() - t0 };
 }
+
+/** A fresh root for `dpkg --root`: dpkg database and minimal user/group files. */
+export async function makeDpkgRoot(root: string): Promise<void> {
+  for (const dir of ["var/lib/dpkg/info", "var/lib/dpkg/updates", "etc"]) {
+    await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+  }
+  await Deno.writeTextFile(`${root}/var/lib/dpkg/status`, "");
+  await Deno.writeTextFile(`${root}/var/lib/dpkg/available`, "");
+  await Deno.writeTextFile(`${root}/etc/passwd`, "root:x:0:0:root:/root:/bin/sh\n");
+  await Deno.writeTextFile(`${root}/etc/group`, "root:x:0:\n");
+  await Deno.writeTextFile(`${root}/etc/shadow`, "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
+  await Deno.writeTextFile(`${root}/etc/gshadow`, "root:*::\n", { mode: 0o640 });
+}
+
+/** Runs dpkg on `root` with maintainer scripts run outside a chroot (they honour DPKG_ROOT). */
+export async function dpkgRoot(root: string, args: string[]): Promise<string> {
+  const out = await run("dpkg", [
+    `--root=${root}`,
+    "--force-script-chrootless",
+    "--force-depends",
+    "--log=/dev/null",
+    ...args,
+  ]);
+  return out.stdout + out.stderr;
+}

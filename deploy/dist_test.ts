@@ -11,7 +11,16 @@
 
 import { assert, assertEquals, assertLess, assertMatch } from "../shared/testing/mod.ts";
 import { releaseCommand } from "../cli/release.ts";
-import { extractDeb, freePort, rssKiB, startRelay, stopRelay, testBuild } from "./_testing.ts";
+import {
+  dpkgRoot,
+  extractDeb,
+  freePort,
+  makeDpkgRoot,
+  rssKiB,
+  startRelay,
+  stopRelay,
+  testBuild,
+} from "./_testing.ts";
 import { run } from "./_run.ts";
 import { listFiles } from "./_package.ts";
 import { sha256Hex } from "../shared/release/_crypto.ts";
@@ -62,19 +71,24 @@ function assertGreaterThanMiB(size: number, min: number) {
 }
 
 Deno.test(
-  "deb x86_64: installed relay serves /health, a client connects, SIGTERM exits 0",
+  "deb x86_64: dpkg --root install, relay serves /health, client connects, SIGTERM, purge",
   opts,
   async () => {
     const build = await testBuild();
     const root = await Deno.makeTempDir({ prefix: "phase-deb-root-" });
     try {
-      await extractDeb(artifact(build, "x86_64", "deb").path, root);
+      await makeDpkgRoot(root);
+      await dpkgRoot(root, ["-i", artifact(build, "x86_64", "deb").path]);
+      // postinst made the user and the state dir inside the root, not on the host.
+      assertMatch(
+        await Deno.readTextFile(`${root}/etc/passwd`),
+        /^phase:x:\d+:\d+:.*:\/var\/lib\/phase:/m,
+      );
       const state = `${root}/var/lib/phase`;
+      assertEquals((await Deno.stat(state)).mode! & 0o777, 0o750);
+      assertEquals((await Deno.stat(`${root}/etc/phase/relay.toml`)).mode! & 0o777, 0o640);
       // The packaged release tree, where a relay serves it from.
-      await run("cp", ["-R", build.releasesDir, `${state}/releases`]).catch(async () => {
-        await Deno.mkdir(state, { recursive: true });
-        await run("cp", ["-R", build.releasesDir, `${state}/releases`]);
-      });
+      await run("cp", ["-R", build.releasesDir, `${state}/releases`]);
       const port = freePort();
       const relay = await startRelay(`${root}/usr/bin/phase-relay`, [
         "--config",
@@ -105,6 +119,9 @@ Deno.test(
         assertLess(stop.ms, 3000);
         console.log(`figure: SIGTERM to exit: ${stop.ms.toFixed(0)} ms`);
       }
+      await dpkgRoot(root, ["--purge", "phase-relay"]);
+      assertEquals(await exists(state), false, "purge must remove the state dir");
+      assertEquals(await exists(`${root}/usr/bin/phase-relay`), false);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
