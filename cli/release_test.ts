@@ -1,6 +1,6 @@
 import { assertEquals, assertMatch } from "../shared/testing/mod.ts";
 import { buildReleaseManifest, generateKeyPair, publicKeyText } from "../shared/release/mod.ts";
-import { sha256Hex } from "../shared/release/_crypto.ts";
+import { sha256Hex } from "../shared/crypto/mod.ts";
 import { releaseCommand } from "./release.ts";
 
 async function fixture() {

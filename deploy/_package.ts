@@ -7,7 +7,7 @@
  */
 
 import { type Arch, debianArch } from "../shared/release/mod.ts";
-import { sha256Hex } from "../shared/release/_crypto.ts";
+import { sha256Hex } from "../shared/crypto/mod.ts";
 import { run } from "./_run.ts";
 
 const FILES = new URL("./files/", import.meta.url).pathname;

@@ -26,7 +26,7 @@ import {
   publicKeyText,
 } from "../shared/release/mod.ts";
 import { PhaseError } from "../shared/errors.ts";
-import { sha256Hex } from "../shared/release/_crypto.ts";
+import { sha256Hex } from "../shared/crypto/mod.ts";
 import { bundleRelay, type BundleResult } from "./_bundle.ts";
 import { compileRelay, detectDenort, targetOf } from "./_compile.ts";
 import { buildDeb, buildTarball, type ProgramInput } from "./_package.ts";

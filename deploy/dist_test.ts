@@ -23,7 +23,7 @@ import {
 } from "./_testing.ts";
 import { run } from "./_run.ts";
 import { listFiles } from "./_package.ts";
-import { sha256Hex } from "../shared/release/_crypto.ts";
+import { sha256Hex } from "../shared/crypto/mod.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;

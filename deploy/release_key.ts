@@ -1,17 +1,17 @@
 /**
- * Release key files on disk (format in shared/release/key.ts).
+ * Release key files on disk: a Phase Ed25519 key file (shared/crypto).
  * `deno run -A deploy/release_key.ts generate FILE` creates one (mode 0600).
  *
  * @module
  */
 
 import {
-  decodeReleaseKey,
-  encodeReleaseKey,
+  decodeKeyFile,
+  encodeKeyFile,
   generateKeyPair,
   type KeyPair,
-  publicKeyText,
-} from "../shared/release/mod.ts";
+} from "../shared/crypto/mod.ts";
+import { publicKeyText } from "../shared/release/mod.ts";
 
 /** Loads the key at `path`, or creates it (mode 0600) when missing and `create` is set. */
 export async function loadOrCreateReleaseKey(
@@ -19,12 +19,12 @@ export async function loadOrCreateReleaseKey(
   options: { create?: boolean } = {},
 ): Promise<{ keyPair: KeyPair; created: boolean }> {
   try {
-    return { keyPair: decodeReleaseKey(await Deno.readTextFile(path)), created: false };
+    return { keyPair: decodeKeyFile(await Deno.readTextFile(path)), created: false };
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound) || !options.create) throw err;
   }
   const keyPair = generateKeyPair();
-  await Deno.writeTextFile(path, encodeReleaseKey(keyPair), { mode: 0o600 });
+  await Deno.writeTextFile(path, encodeKeyFile(keyPair), { mode: 0o600 });
   return { keyPair, created: true };
 }
 

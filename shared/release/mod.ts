@@ -20,16 +20,8 @@
  */
 
 import { PhaseError } from "../errors.ts";
-import {
-  canonicalBytes,
-  fromBase64Url,
-  type KeyPair,
-  sha256,
-  sha256Hex,
-  sign,
-  toBase64Url,
-  verify,
-} from "./_crypto.ts";
+import { type KeyPair, sha256, sha256Hex, sign, verify } from "../crypto/mod.ts";
+import { canonicalBytes, fromBase64Url, toBase64Url } from "../encoding/mod.ts";
 import { type Arch, normalizeArch } from "./arch.ts";
 
 export { type Arch, ARCHES, debianArch, normalizeArch } from "./arch.ts";
@@ -248,5 +240,5 @@ export function findArtifact(
   return manifest.artifacts.find((a) => a.arch === canonical && a.file === file);
 }
 
-export { generateKeyPair, type KeyPair } from "./_crypto.ts";
-export { decodeReleaseKey, encodeReleaseKey, parsePublicKey, publicKeyText } from "./key.ts";
+export { generateKeyPair, type KeyPair } from "../crypto/mod.ts";
+export { parsePublicKey, publicKeyText } from "./key.ts";

@@ -8,7 +8,7 @@ import {
   verifyArtifact,
   verifyReleaseManifest,
 } from "./mod.ts";
-import { sha256Hex } from "./_crypto.ts";
+import { sha256Hex } from "../crypto/mod.ts";
 
 const bytes = new TextEncoder().encode("relay bytes");
 const key = generateKeyPair();
