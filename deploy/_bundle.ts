@@ -69,6 +69,7 @@ import process from "node:process";
 const names = ${JSON.stringify(names)};
 const env = {};
 for (const name of names) {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") continue;
   const value = Deno.env.get(name);
   if (value !== undefined) env[name] = value;
 }

@@ -46,8 +46,9 @@ fi
 
 export DENO_NO_UPDATE_CHECK=1
 export DENO_NO_PROMPT=1
-# The runtime's module cache goes with the state (HOME may be read-only).
-export DENO_DIR="${DENO_DIR:-$state_dir/.deno}"
+# The runtime's code cache (optional: Deno runs without it if unwritable).
+# For the service HOME is /var/lib/phase, so it lands in the state dir.
+export DENO_DIR="${DENO_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/phase-relay}"
 
 exec "$lib/deno" run --no-config --no-lock --no-remote --no-npm --cached-only --no-prompt \
   --allow-net \
