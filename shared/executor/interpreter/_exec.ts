@@ -33,6 +33,7 @@ import {
   mul64,
   nearest,
   popcnt32,
+  quiet,
   trap,
   truncI64,
   truncSat,
@@ -318,7 +319,8 @@ export class Machine {
         const d = I[fp + code[pc + 4]] >>> 0, s = I[fp + code[pc + 5]] >>> 0;
         const n = I[fp + code[pc + 6]] >>> 0;
         const len = seg === null ? 0 : seg.length;
-        if (s + n > len || d + n > tab.length) trap("table index is out of bounds");
+        if (d + n > tab.length) trap("table index is out of bounds");
+        if (s + n > len) trap("element segment out of bounds");
         for (let k = 0; k < n; k++) tab[d + k] = seg![s + k];
         return pc + 7;
       }
@@ -950,23 +952,23 @@ export class Machine {
             pc += 3;
             break;
           case 0x9b:
-            D[(fp + code[pc + 1]) >> 1] = Math.ceil(D[(fp + code[pc + 2]) >> 1]);
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.ceil(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
           case 0x9c:
-            D[(fp + code[pc + 1]) >> 1] = Math.floor(D[(fp + code[pc + 2]) >> 1]);
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.floor(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
           case 0x9d:
-            D[(fp + code[pc + 1]) >> 1] = Math.trunc(D[(fp + code[pc + 2]) >> 1]);
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.trunc(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
           case 0x9e:
-            D[(fp + code[pc + 1]) >> 1] = nearest(D[(fp + code[pc + 2]) >> 1]);
+            D[(fp + code[pc + 1]) >> 1] = quiet(nearest(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
           case 0x9f:
-            D[(fp + code[pc + 1]) >> 1] = Math.sqrt(D[(fp + code[pc + 2]) >> 1]);
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.sqrt(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
           case 0xa0:
@@ -986,17 +988,17 @@ export class Machine {
             pc += 4;
             break;
           case 0xa4:
-            D[(fp + code[pc + 1]) >> 1] = Math.min(
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.min(
               D[(fp + code[pc + 2]) >> 1],
               D[(fp + code[pc + 3]) >> 1],
-            );
+            ));
             pc += 4;
             break;
           case 0xa5:
-            D[(fp + code[pc + 1]) >> 1] = Math.max(
+            D[(fp + code[pc + 1]) >> 1] = quiet(Math.max(
               D[(fp + code[pc + 2]) >> 1],
               D[(fp + code[pc + 3]) >> 1],
-            );
+            ));
             pc += 4;
             break;
           case 0xa6:

@@ -211,3 +211,8 @@ export function i64ToF32(lo: number, hi: number, signed: boolean): number {
   }
   return Math.fround(neg ? -v : v);
 }
+
+/** Returns x, with any NaN replaced by the canonical (quiet) NaN. */
+export function quiet(x: number): number {
+  return x !== x ? NaN : x;
+}
