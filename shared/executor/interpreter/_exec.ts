@@ -397,206 +397,236 @@ export class Machine {
     if (fp + frameWords[f] > STACK_WORDS || depth >= MAX_DEPTH) trap("call stack exhausted");
     for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
     let pc = entry[f];
-    let a = 0, b = 0, d = 0, x = 0, y = 0;
     let inHost = false;
     try {
       for (;;) {
         switch (code[pc]) {
           // ---- memory ----
-          case 0x28: // i32.load
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x28: { // i32.load
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = dv.getInt32(a, true);
             pc += 4;
             break;
+          }
           case 0x29: // i64.load
-          case 0x2b: // f64.load
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x2b: { // f64.load
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 8 > memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = dv.getInt32(a, true);
             I[d + 1] = dv.getInt32(a + 4, true);
             pc += 4;
             break;
-          case 0x2a: // f32.load
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x2a: { // f32.load
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = dv.getInt32(a, true);
             pc += 4;
             break;
-          case 0x2c: // i32.load8_s
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x2c: { // i32.load8_s
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a >= memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = (mem[a] << 24) >> 24;
             pc += 4;
             break;
-          case 0x2d: // i32.load8_u
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x2d: { // i32.load8_u
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a >= memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = mem[a];
             pc += 4;
             break;
-          case 0x2e: // i32.load16_s
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x2e: { // i32.load16_s
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 2 > memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = dv.getInt16(a, true);
             pc += 4;
             break;
-          case 0x2f: // i32.load16_u
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x2f: { // i32.load16_u
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 2 > memLen) trap("memory access out of bounds");
             I[fp + code[pc + 1]] = dv.getUint16(a, true);
             pc += 4;
             break;
-          case 0x30: // i64.load8_s
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x30: { // i64.load8_s
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a >= memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = (mem[a] << 24) >> 24;
             I[d + 1] = I[d] >> 31;
             pc += 4;
             break;
-          case 0x31: // i64.load8_u
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x31: { // i64.load8_u
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a >= memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = mem[a];
             I[d + 1] = 0;
             pc += 4;
             break;
-          case 0x32: // i64.load16_s
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x32: { // i64.load16_s
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 2 > memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = dv.getInt16(a, true);
             I[d + 1] = I[d] >> 31;
             pc += 4;
             break;
-          case 0x33: // i64.load16_u
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x33: { // i64.load16_u
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 2 > memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = dv.getUint16(a, true);
             I[d + 1] = 0;
             pc += 4;
             break;
-          case 0x34: // i64.load32_s
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x34: { // i64.load32_s
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = dv.getInt32(a, true);
             I[d + 1] = I[d] >> 31;
             pc += 4;
             break;
-          case 0x35: // i64.load32_u
-            a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x35: { // i64.load32_u
+            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
-            d = fp + code[pc + 1];
+            const d = fp + code[pc + 1];
             I[d] = dv.getInt32(a, true);
             I[d + 1] = 0;
             pc += 4;
             break;
+          }
           case 0x36: // i32.store
-          case 0x38: // f32.store
-            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x38: { // f32.store
+            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
             dv.setInt32(a, I[fp + code[pc + 2]], true);
             pc += 4;
             break;
+          }
           case 0x37: // i64.store
-          case 0x39: // f64.store
-            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x39: { // f64.store
+            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 8 > memLen) trap("memory access out of bounds");
-            b = fp + code[pc + 2];
+            const b = fp + code[pc + 2];
             dv.setInt32(a, I[b], true);
             dv.setInt32(a + 4, I[b + 1], true);
             pc += 4;
             break;
+          }
           case 0x3a: // i32.store8
-          case 0x3c: // i64.store8
-            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x3c: { // i64.store8
+            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a >= memLen) trap("memory access out of bounds");
             mem[a] = I[fp + code[pc + 2]];
             pc += 4;
             break;
+          }
           case 0x3b: // i32.store16
-          case 0x3d: // i64.store16
-            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          case 0x3d: { // i64.store16
+            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 2 > memLen) trap("memory access out of bounds");
             dv.setInt16(a, I[fp + code[pc + 2]], true);
             pc += 4;
             break;
-          case 0x3e: // i64.store32
-            a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          }
+          case 0x3e: { // i64.store32
+            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
             dv.setInt32(a, I[fp + code[pc + 2]], true);
             pc += 4;
             break;
-          case 0x3f: // memory.size
+          }
+          case 0x3f: { // memory.size
             I[fp + code[pc + 1]] = memLen / PAGE;
             pc += 2;
             break;
+          }
 
           // ---- i32 compare ----
-          case 0x45:
+          case 0x45: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === 0 ? 1 : 0;
             pc += 3;
             break;
-          case 0x46:
+          }
+          case 0x46: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x47:
+          }
+          case 0x47: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x48:
+          }
+          case 0x48: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x49:
+          }
+          case 0x49: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (I[fp + code[pc + 3]] >>> 0)
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x4a:
+          }
+          case 0x4a: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x4b:
+          }
+          case 0x4b: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (I[fp + code[pc + 3]] >>> 0)
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x4c:
+          }
+          case 0x4c: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x4d:
+          }
+          case 0x4d: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (I[fp + code[pc + 3]] >>> 0)
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x4e:
+          }
+          case 0x4e: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= I[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x4f:
+          }
+          case 0x4f: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (I[fp + code[pc + 3]] >>> 0)
               ? 1
               : 0;
             pc += 4;
             break;
+          }
 
           // ---- i64 compare ----
-          case 0x50:
-            a = fp + code[pc + 2];
+          case 0x50: {
+            const a = fp + code[pc + 2];
             I[fp + code[pc + 1]] = (I[a] | I[a + 1]) === 0 ? 1 : 0;
             pc += 3;
             break;
+          }
           case 0x51:
           case 0x52:
           case 0x53:
@@ -607,8 +637,9 @@ export class Machine {
           case 0x58:
           case 0x59:
           case 0x5a: {
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
+            let x: number, y: number;
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
             const op = code[pc];
             const ah = I[a + 1], bh = I[b + 1];
             let cmp; // -1, 0, 1
@@ -649,641 +680,762 @@ export class Machine {
           }
 
           // ---- float compare ----
-          case 0x5b:
+          case 0x5b: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] === F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x5c:
+          }
+          case 0x5c: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] !== F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x5d:
+          }
+          case 0x5d: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] < F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x5e:
+          }
+          case 0x5e: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] > F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x5f:
+          }
+          case 0x5f: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] <= F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x60:
+          }
+          case 0x60: {
             I[fp + code[pc + 1]] = F[fp + code[pc + 2]] >= F[fp + code[pc + 3]] ? 1 : 0;
             pc += 4;
             break;
-          case 0x61:
+          }
+          case 0x61: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] === D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x62:
+          }
+          case 0x62: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] !== D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x63:
+          }
+          case 0x63: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] < D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x64:
+          }
+          case 0x64: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] > D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x65:
+          }
+          case 0x65: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] <= D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
-          case 0x66:
+          }
+          case 0x66: {
             I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] >= D[(fp + code[pc + 3]) >> 1]
               ? 1
               : 0;
             pc += 4;
             break;
+          }
 
           // ---- i32 arithmetic ----
-          case 0x67:
+          case 0x67: {
             I[fp + code[pc + 1]] = Math.clz32(I[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x68:
+          }
+          case 0x68: {
             I[fp + code[pc + 1]] = ctz32(I[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x69:
+          }
+          case 0x69: {
             I[fp + code[pc + 1]] = popcnt32(I[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x6a:
+          }
+          case 0x6a: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x6b:
+          }
+          case 0x6b: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x6c:
+          }
+          case 0x6c: {
             I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], I[fp + code[pc + 3]]);
             pc += 4;
             break;
-          case 0x6d: // div_s
-            x = I[fp + code[pc + 2]];
-            y = I[fp + code[pc + 3]];
+          }
+          case 0x6d: { // div_s
+            const x = I[fp + code[pc + 2]];
+            const y = I[fp + code[pc + 3]];
             if (y === 0) trap("divide by zero");
             if (x === -2147483648 && y === -1) trap("divide result unrepresentable");
             I[fp + code[pc + 1]] = x / y;
             pc += 4;
             break;
-          case 0x6e: // div_u
-            x = I[fp + code[pc + 2]] >>> 0;
-            y = I[fp + code[pc + 3]] >>> 0;
+          }
+          case 0x6e: { // div_u
+            const x = I[fp + code[pc + 2]] >>> 0;
+            const y = I[fp + code[pc + 3]] >>> 0;
             if (y === 0) trap("divide by zero");
             I[fp + code[pc + 1]] = x / y;
             pc += 4;
             break;
-          case 0x6f: // rem_s
-            x = I[fp + code[pc + 2]];
-            y = I[fp + code[pc + 3]];
+          }
+          case 0x6f: { // rem_s
+            const x = I[fp + code[pc + 2]];
+            const y = I[fp + code[pc + 3]];
             if (y === 0) trap("remainder by zero");
             I[fp + code[pc + 1]] = y === -1 ? 0 : x % y;
             pc += 4;
             break;
-          case 0x70: // rem_u
-            x = I[fp + code[pc + 2]] >>> 0;
-            y = I[fp + code[pc + 3]] >>> 0;
+          }
+          case 0x70: { // rem_u
+            const x = I[fp + code[pc + 2]] >>> 0;
+            const y = I[fp + code[pc + 3]] >>> 0;
             if (y === 0) trap("remainder by zero");
             I[fp + code[pc + 1]] = x % y;
             pc += 4;
             break;
-          case 0x71:
+          }
+          case 0x71: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x72:
+          }
+          case 0x72: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x73:
+          }
+          case 0x73: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x74:
+          }
+          case 0x74: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x75:
+          }
+          case 0x75: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x76:
+          }
+          case 0x76: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> I[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x77:
-            x = I[fp + code[pc + 2]];
-            y = I[fp + code[pc + 3]];
+          }
+          case 0x77: {
+            const x = I[fp + code[pc + 2]];
+            const y = I[fp + code[pc + 3]];
             I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
             pc += 4;
             break;
-          case 0x78:
-            x = I[fp + code[pc + 2]];
-            y = I[fp + code[pc + 3]];
+          }
+          case 0x78: {
+            const x = I[fp + code[pc + 2]];
+            const y = I[fp + code[pc + 3]];
             I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
             pc += 4;
             break;
+          }
 
           // ---- i64 arithmetic ----
           case 0x79:
           case 0x7a:
-          case 0x7b:
+          case 0x7b: {
             i64Unary(I, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
             pc += 3;
             break;
-          case 0x7c: // add
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
-            x = I[a];
-            y = (x + I[b]) | 0;
+          }
+          case 0x7c: { // add
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
+            const x = I[a];
+            const y = (x + I[b]) | 0;
             I[d + 1] = I[a + 1] + I[b + 1] + ((y >>> 0) < (x >>> 0) ? 1 : 0);
             I[d] = y;
             pc += 4;
             break;
-          case 0x7d: // sub
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
-            x = I[a];
-            y = I[b];
+          }
+          case 0x7d: { // sub
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
+            const x = I[a];
+            const y = I[b];
             I[d + 1] = I[a + 1] - I[b + 1] - ((x >>> 0) < (y >>> 0) ? 1 : 0);
             I[d] = x - y;
             pc += 4;
             break;
-          case 0x7e: // mul
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
-            x = mul64(I[a], I[a + 1], I[b], I[b + 1]);
+          }
+          case 0x7e: { // mul
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
+            const x = mul64(I[a], I[a + 1], I[b], I[b + 1]);
             I[d] = x;
             I[d + 1] = HI;
             pc += 4;
             break;
+          }
           case 0x7f:
           case 0x80:
           case 0x81:
-          case 0x82:
+          case 0x82: {
             i64DivRem(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
             pc += 4;
             break;
-          case 0x83:
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
+          }
+          case 0x83: {
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
             I[d] = I[a] & I[b];
             I[d + 1] = I[a + 1] & I[b + 1];
             pc += 4;
             break;
-          case 0x84:
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
+          }
+          case 0x84: {
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
             I[d] = I[a] | I[b];
             I[d + 1] = I[a + 1] | I[b + 1];
             pc += 4;
             break;
-          case 0x85:
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
-            d = fp + code[pc + 1];
+          }
+          case 0x85: {
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
+            const d = fp + code[pc + 1];
             I[d] = I[a] ^ I[b];
             I[d + 1] = I[a + 1] ^ I[b + 1];
             pc += 4;
             break;
+          }
           case 0x86:
           case 0x87:
           case 0x88:
           case 0x89:
-          case 0x8a:
+          case 0x8a: {
             i64Shift(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
             pc += 4;
             break;
+          }
 
           // ---- f32 arithmetic ----
-          case 0x8b:
+          case 0x8b: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & 0x7fffffff;
             pc += 3;
             break;
-          case 0x8c:
+          }
+          case 0x8c: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ -2147483648;
             pc += 3;
             break;
-          case 0x8d:
+          }
+          case 0x8d: {
             F[fp + code[pc + 1]] = Math.ceil(F[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x8e:
+          }
+          case 0x8e: {
             F[fp + code[pc + 1]] = Math.floor(F[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x8f:
+          }
+          case 0x8f: {
             F[fp + code[pc + 1]] = Math.trunc(F[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x90:
+          }
+          case 0x90: {
             F[fp + code[pc + 1]] = nearest(F[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x91:
+          }
+          case 0x91: {
             F[fp + code[pc + 1]] = Math.sqrt(F[fp + code[pc + 2]]);
             pc += 3;
             break;
-          case 0x92:
+          }
+          case 0x92: {
             F[fp + code[pc + 1]] = F[fp + code[pc + 2]] + F[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x93:
+          }
+          case 0x93: {
             F[fp + code[pc + 1]] = F[fp + code[pc + 2]] - F[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x94:
+          }
+          case 0x94: {
             F[fp + code[pc + 1]] = F[fp + code[pc + 2]] * F[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x95:
+          }
+          case 0x95: {
             F[fp + code[pc + 1]] = F[fp + code[pc + 2]] / F[fp + code[pc + 3]];
             pc += 4;
             break;
-          case 0x96:
+          }
+          case 0x96: {
             F[fp + code[pc + 1]] = Math.min(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
             pc += 4;
             break;
-          case 0x97:
+          }
+          case 0x97: {
             F[fp + code[pc + 1]] = Math.max(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
             pc += 4;
             break;
-          case 0x98:
+          }
+          case 0x98: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] & 0x7fffffff) |
               (I[fp + code[pc + 3]] & -2147483648);
             pc += 4;
             break;
+          }
 
           // ---- f64 arithmetic ----
-          case 0x99:
-            d = fp + code[pc + 1];
-            a = fp + code[pc + 2];
+          case 0x99: {
+            const d = fp + code[pc + 1];
+            const a = fp + code[pc + 2];
             I[d] = I[a];
             I[d + 1] = I[a + 1] & 0x7fffffff;
             pc += 3;
             break;
-          case 0x9a:
-            d = fp + code[pc + 1];
-            a = fp + code[pc + 2];
+          }
+          case 0x9a: {
+            const d = fp + code[pc + 1];
+            const a = fp + code[pc + 2];
             I[d] = I[a];
             I[d + 1] = I[a + 1] ^ -2147483648;
             pc += 3;
             break;
-          case 0x9b:
+          }
+          case 0x9b: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.ceil(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
-          case 0x9c:
+          }
+          case 0x9c: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.floor(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
-          case 0x9d:
+          }
+          case 0x9d: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.trunc(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
-          case 0x9e:
+          }
+          case 0x9e: {
             D[(fp + code[pc + 1]) >> 1] = quiet(nearest(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
-          case 0x9f:
+          }
+          case 0x9f: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.sqrt(D[(fp + code[pc + 2]) >> 1]));
             pc += 3;
             break;
-          case 0xa0:
+          }
+          case 0xa0: {
             D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] + D[(fp + code[pc + 3]) >> 1];
             pc += 4;
             break;
-          case 0xa1:
+          }
+          case 0xa1: {
             D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] - D[(fp + code[pc + 3]) >> 1];
             pc += 4;
             break;
-          case 0xa2:
+          }
+          case 0xa2: {
             D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] * D[(fp + code[pc + 3]) >> 1];
             pc += 4;
             break;
-          case 0xa3:
+          }
+          case 0xa3: {
             D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] / D[(fp + code[pc + 3]) >> 1];
             pc += 4;
             break;
-          case 0xa4:
+          }
+          case 0xa4: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.min(
               D[(fp + code[pc + 2]) >> 1],
               D[(fp + code[pc + 3]) >> 1],
             ));
             pc += 4;
             break;
-          case 0xa5:
+          }
+          case 0xa5: {
             D[(fp + code[pc + 1]) >> 1] = quiet(Math.max(
               D[(fp + code[pc + 2]) >> 1],
               D[(fp + code[pc + 3]) >> 1],
             ));
             pc += 4;
             break;
-          case 0xa6:
-            d = fp + code[pc + 1];
-            a = fp + code[pc + 2];
-            b = fp + code[pc + 3];
+          }
+          case 0xa6: {
+            const d = fp + code[pc + 1];
+            const a = fp + code[pc + 2];
+            const b = fp + code[pc + 3];
             I[d] = I[a];
             I[d + 1] = (I[a + 1] & 0x7fffffff) | (I[b + 1] & -2147483648);
             pc += 4;
             break;
+          }
 
           // ---- conversions ----
           case 0xa7: // i32.wrap_i64
           case 0xbc: // i32.reinterpret_f32
-          case 0xbe: // f32.reinterpret_i32
+          case 0xbe: { // f32.reinterpret_i32
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
             pc += 3;
             break;
-          case 0xa8:
-            x = F[fp + code[pc + 2]];
+          }
+          case 0xa8: {
+            const x = F[fp + code[pc + 2]];
             if (!(x > -2147483649 && x < 2147483648)) {
               trap("float unrepresentable in integer range");
             }
             I[fp + code[pc + 1]] = x;
             pc += 3;
             break;
-          case 0xa9:
-            x = F[fp + code[pc + 2]];
+          }
+          case 0xa9: {
+            const x = F[fp + code[pc + 2]];
             if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
             I[fp + code[pc + 1]] = x >>> 0;
             pc += 3;
             break;
-          case 0xaa:
-            x = D[(fp + code[pc + 2]) >> 1];
+          }
+          case 0xaa: {
+            const x = D[(fp + code[pc + 2]) >> 1];
             if (!(x > -2147483649 && x < 2147483648)) {
               trap("float unrepresentable in integer range");
             }
             I[fp + code[pc + 1]] = x;
             pc += 3;
             break;
-          case 0xab:
-            x = D[(fp + code[pc + 2]) >> 1];
+          }
+          case 0xab: {
+            const x = D[(fp + code[pc + 2]) >> 1];
             if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
             I[fp + code[pc + 1]] = x >>> 0;
             pc += 3;
             break;
-          case 0xac: // i64.extend_i32_s
-            d = fp + code[pc + 1];
-            x = I[fp + code[pc + 2]];
+          }
+          case 0xac: { // i64.extend_i32_s
+            const d = fp + code[pc + 1];
+            const x = I[fp + code[pc + 2]];
             I[d] = x;
             I[d + 1] = x >> 31;
             pc += 3;
             break;
-          case 0xad: // i64.extend_i32_u
-            d = fp + code[pc + 1];
+          }
+          case 0xad: { // i64.extend_i32_u
+            const d = fp + code[pc + 1];
             I[d] = I[fp + code[pc + 2]];
             I[d + 1] = 0;
             pc += 3;
             break;
-          case 0xae:
+          }
+          case 0xae: {
             truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], true);
             pc += 3;
             break;
-          case 0xaf:
+          }
+          case 0xaf: {
             truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], false);
             pc += 3;
             break;
-          case 0xb0:
+          }
+          case 0xb0: {
             truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], true);
             pc += 3;
             break;
-          case 0xb1:
+          }
+          case 0xb1: {
             truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], false);
             pc += 3;
             break;
-          case 0xb2:
+          }
+          case 0xb2: {
             F[fp + code[pc + 1]] = I[fp + code[pc + 2]];
             pc += 3;
             break;
-          case 0xb3:
+          }
+          case 0xb3: {
             F[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> 0;
             pc += 3;
             break;
-          case 0xb4:
-            a = fp + code[pc + 2];
+          }
+          case 0xb4: {
+            const a = fp + code[pc + 2];
             F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], true);
             pc += 3;
             break;
-          case 0xb5:
-            a = fp + code[pc + 2];
+          }
+          case 0xb5: {
+            const a = fp + code[pc + 2];
             F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], false);
             pc += 3;
             break;
-          case 0xb6:
+          }
+          case 0xb6: {
             F[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1];
             pc += 3;
             break;
-          case 0xb7:
+          }
+          case 0xb7: {
             D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]];
             pc += 3;
             break;
-          case 0xb8:
+          }
+          case 0xb8: {
             D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]] >>> 0;
             pc += 3;
             break;
-          case 0xb9:
-            a = fp + code[pc + 2];
+          }
+          case 0xb9: {
+            const a = fp + code[pc + 2];
             D[(fp + code[pc + 1]) >> 1] = I[a + 1] * 4294967296 + (I[a] >>> 0);
             pc += 3;
             break;
-          case 0xba:
-            a = fp + code[pc + 2];
+          }
+          case 0xba: {
+            const a = fp + code[pc + 2];
             D[(fp + code[pc + 1]) >> 1] = (I[a + 1] >>> 0) * 4294967296 + (I[a] >>> 0);
             pc += 3;
             break;
-          case 0xbb:
+          }
+          case 0xbb: {
             D[(fp + code[pc + 1]) >> 1] = F[fp + code[pc + 2]];
             pc += 3;
             break;
+          }
           case 0xbd: // i64.reinterpret_f64
-          case 0xbf: // f64.reinterpret_i64
-            d = fp + code[pc + 1];
-            a = fp + code[pc + 2];
+          case 0xbf: { // f64.reinterpret_i64
+            const d = fp + code[pc + 1];
+            const a = fp + code[pc + 2];
             I[d] = I[a];
             I[d + 1] = I[a + 1];
             pc += 3;
             break;
-          case 0xc0:
+          }
+          case 0xc0: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 24) >> 24;
             pc += 3;
             break;
-          case 0xc1:
+          }
+          case 0xc1: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 16) >> 16;
             pc += 3;
             break;
-          case 0xc2:
-            d = fp + code[pc + 1];
-            x = (I[fp + code[pc + 2]] << 24) >> 24;
+          }
+          case 0xc2: {
+            const d = fp + code[pc + 1];
+            const x = (I[fp + code[pc + 2]] << 24) >> 24;
             I[d] = x;
             I[d + 1] = x >> 31;
             pc += 3;
             break;
-          case 0xc3:
-            d = fp + code[pc + 1];
-            x = (I[fp + code[pc + 2]] << 16) >> 16;
+          }
+          case 0xc3: {
+            const d = fp + code[pc + 1];
+            const x = (I[fp + code[pc + 2]] << 16) >> 16;
             I[d] = x;
             I[d + 1] = x >> 31;
             pc += 3;
             break;
-          case 0xc4:
-            d = fp + code[pc + 1];
-            x = I[fp + code[pc + 2]];
+          }
+          case 0xc4: {
+            const d = fp + code[pc + 1];
+            const x = I[fp + code[pc + 2]];
             I[d] = x;
             I[d + 1] = x >> 31;
             pc += 3;
             break;
+          }
           case 0xe0:
           case 0xe1:
           case 0xe4:
-          case 0xe5:
+          case 0xe5: {
             truncSat(I, code[pc], fp + code[pc + 1], F[fp + code[pc + 2]]);
             pc += 3;
             break;
+          }
           case 0xe2:
           case 0xe3:
           case 0xe6:
-          case 0xe7:
+          case 0xe7: {
             truncSat(I, code[pc], fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1]);
             pc += 3;
             break;
+          }
 
           // ---- i32 with immediate ----
-          case 0x100:
+          case 0x100: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x101:
+          }
+          case 0x101: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x102:
+          }
+          case 0x102: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x103:
+          }
+          case 0x103: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
             pc += 4;
             break;
-          case 0x104:
+          }
+          case 0x104: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x105:
+          }
+          case 0x105: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
             pc += 4;
             break;
-          case 0x106:
+          }
+          case 0x106: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x107:
+          }
+          case 0x107: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
             pc += 4;
             break;
-          case 0x108:
+          }
+          case 0x108: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
             pc += 4;
             break;
-          case 0x109:
+          }
+          case 0x109: {
             I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
             pc += 4;
             break;
-          case 0x10a:
+          }
+          case 0x10a: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
             pc += 4;
             break;
-          case 0x10b:
+          }
+          case 0x10b: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
             pc += 4;
             break;
-          case 0x10c:
+          }
+          case 0x10c: {
             I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], code[pc + 3]);
             pc += 4;
             break;
-          case 0x111:
+          }
+          case 0x111: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & code[pc + 3];
             pc += 4;
             break;
-          case 0x112:
+          }
+          case 0x112: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | code[pc + 3];
             pc += 4;
             break;
-          case 0x113:
+          }
+          case 0x113: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ code[pc + 3];
             pc += 4;
             break;
-          case 0x114:
+          }
+          case 0x114: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << code[pc + 3];
             pc += 4;
             break;
-          case 0x115:
+          }
+          case 0x115: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> code[pc + 3];
             pc += 4;
             break;
-          case 0x116:
+          }
+          case 0x116: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> code[pc + 3];
             pc += 4;
             break;
-          case 0x117:
-            x = I[fp + code[pc + 2]];
-            y = code[pc + 3];
+          }
+          case 0x117: {
+            const x = I[fp + code[pc + 2]];
+            const y = code[pc + 3];
             I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
             pc += 4;
             break;
-          case 0x118:
-            x = I[fp + code[pc + 2]];
-            y = code[pc + 3];
+          }
+          case 0x118: {
+            const x = I[fp + code[pc + 2]];
+            const y = code[pc + 3];
             I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
             pc += 4;
             break;
+          }
 
           // ---- control ----
-          case 0x120: // FUEL
-            x = code[pc + 1];
+          case 0x120: { // FUEL
+            const x = code[pc + 1];
             fuel -= x;
             if (fuel < 0) fuel = this.refuel(x, pc, fuel);
             blockPc = pc;
             pc += 3;
             break;
-          case 0x121: // BR
+          }
+          case 0x121: { // BR
             pc = code[pc + 1];
             break;
-          case 0x122: // BR_IF
+          }
+          case 0x122: { // BR_IF
             pc = I[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
             break;
-          case 0x123: // BR_UNLESS
+          }
+          case 0x123: { // BR_UNLESS
             pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
             break;
+          }
           case 0x124: { // BR_TABLE
-            x = I[fp + code[pc + 1]] >>> 0;
-            y = code[pc + 2];
+            const x = I[fp + code[pc + 1]] >>> 0;
+            const y = code[pc + 2];
             pc = code[pc + 3 + (x < y ? x : y)];
             break;
           }
-          case 0x125: // RETURN
+          case 0x125: { // RETURN
             if (depth === depth0) {
               this.fuelLeft = fuel;
               return;
@@ -1292,8 +1444,10 @@ export class Machine {
             pc = frames[2 * depth];
             fp = frames[2 * depth + 1];
             break;
+          }
           case 0x126: // CALL
           case 0x127: { // CALL_INDIRECT
+            let x: number;
             let nfp, next;
             if (code[pc] === 0x126) {
               f = code[pc + 1];
@@ -1334,147 +1488,181 @@ export class Machine {
             pc = entry[f];
             break;
           }
-          case 0x128:
+          case 0x128: {
             trap("unreachable");
             break;
-          case 0x129: // COPY32
+          }
+          case 0x129: { // COPY32
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
             pc += 3;
             break;
-          case 0x12a: // COPY64
-            d = fp + code[pc + 1];
-            a = fp + code[pc + 2];
+          }
+          case 0x12a: { // COPY64
+            const d = fp + code[pc + 1];
+            const a = fp + code[pc + 2];
             I[d] = I[a];
             I[d + 1] = I[a + 1];
             pc += 3;
             break;
-          case 0x12b: // CONST32
+          }
+          case 0x12b: { // CONST32
             I[fp + code[pc + 1]] = code[pc + 2];
             pc += 3;
             break;
-          case 0x12c: // CONST64
-            d = fp + code[pc + 1];
+          }
+          case 0x12c: { // CONST64
+            const d = fp + code[pc + 1];
             I[d] = code[pc + 2];
             I[d + 1] = code[pc + 3];
             pc += 4;
             break;
-          case 0x12d: // SELECT32
+          }
+          case 0x12d: { // SELECT32
             I[fp + code[pc + 1]] = I[fp + code[pc + 4]] !== 0
               ? I[fp + code[pc + 2]]
               : I[fp + code[pc + 3]];
             pc += 5;
             break;
-          case 0x12e: // SELECT64
-            d = fp + code[pc + 1];
-            a = I[fp + code[pc + 4]] !== 0 ? fp + code[pc + 2] : fp + code[pc + 3];
+          }
+          case 0x12e: { // SELECT64
+            const d = fp + code[pc + 1];
+            const a = I[fp + code[pc + 4]] !== 0 ? fp + code[pc + 2] : fp + code[pc + 3];
             I[d] = I[a];
             I[d + 1] = I[a + 1];
             pc += 5;
             break;
-          case 0x12f: // GGET32
+          }
+          case 0x12f: { // GGET32
             I[fp + code[pc + 1]] = G[2 * code[pc + 2]];
             pc += 3;
             break;
-          case 0x130: // GGET64
-            d = fp + code[pc + 1];
-            a = 2 * code[pc + 2];
+          }
+          case 0x130: { // GGET64
+            const d = fp + code[pc + 1];
+            const a = 2 * code[pc + 2];
             I[d] = G[a];
             I[d + 1] = G[a + 1];
             pc += 3;
             break;
-          case 0x131: // GSET32
+          }
+          case 0x131: { // GSET32
             G[2 * code[pc + 1]] = I[fp + code[pc + 2]];
             pc += 3;
             break;
-          case 0x132: // GSET64
-            a = 2 * code[pc + 1];
-            b = fp + code[pc + 2];
+          }
+          case 0x132: { // GSET64
+            const a = 2 * code[pc + 1];
+            const b = fp + code[pc + 2];
             G[a] = I[b];
             G[a + 1] = I[b + 1];
             pc += 3;
             break;
-          case 0x133: // MISC
+          }
+          case 0x133: { // MISC
             pc = this.misc(pc, fp);
             mem = this.mem;
             dv = this.dv;
             memLen = mem.length;
             break;
-          case 0x134: // STOP
+          }
+          case 0x134: { // STOP
             this.fuelStop();
             break;
+          }
 
           // ---- fused compare + branch ----
-          case 0x140:
+          case 0x140: {
             pc = I[fp + code[pc + 1]] === I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x141:
+          }
+          case 0x141: {
             pc = I[fp + code[pc + 1]] !== I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x142:
+          }
+          case 0x142: {
             pc = I[fp + code[pc + 1]] < I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x143:
+          }
+          case 0x143: {
             pc = (I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break;
-          case 0x144:
+          }
+          case 0x144: {
             pc = I[fp + code[pc + 1]] > I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x145:
+          }
+          case 0x145: {
             pc = (I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break;
-          case 0x146:
+          }
+          case 0x146: {
             pc = I[fp + code[pc + 1]] <= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x147:
+          }
+          case 0x147: {
             pc = (I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break;
-          case 0x148:
+          }
+          case 0x148: {
             pc = I[fp + code[pc + 1]] >= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break;
-          case 0x149:
+          }
+          case 0x149: {
             pc = (I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break;
-          case 0x14a:
+          }
+          case 0x14a: {
             pc = I[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x14b:
+          }
+          case 0x14b: {
             pc = I[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x14c:
+          }
+          case 0x14c: {
             pc = I[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x14d:
+          }
+          case 0x14d: {
             pc = (I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break;
-          case 0x14e:
+          }
+          case 0x14e: {
             pc = I[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x14f:
+          }
+          case 0x14f: {
             pc = (I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break;
-          case 0x150:
+          }
+          case 0x150: {
             pc = I[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x151:
+          }
+          case 0x151: {
             pc = (I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break;
-          case 0x152:
+          }
+          case 0x152: {
             pc = I[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
             break;
-          case 0x153:
+          }
+          case 0x153: {
             pc = (I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break;
-          case 0x154: // BR_EQZ
+          }
+          case 0x154: { // BR_EQZ
             pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
             break;
+          }
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }
