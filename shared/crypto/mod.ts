@@ -3,10 +3,12 @@
  *
  * - SHA-256 from `@noble/hashes`; Ed25519 from `@noble/ed25519` (sync API,
  *   its SHA-512 hook set from `@noble/hashes`, so it works in every runtime).
- *   Verification is RFC 8032 strict (`zip215: false`: canonical encodings,
- *   small-order keys rejected).
+ *   Verification is RFC 8032 strict with `@noble/ed25519`'s exact semantics
+ *   (`zip215: false`: canonical encodings, small-order keys rejected,
+ *   cofactored equation), computed with `@noble/curves` points, variable-time
+ *   arithmetic and per-key precompute tables for recurring keys.
  * - {@linkcode signAsync} / {@linkcode verifyAsync} use WebCrypto Ed25519 when
- *   the runtime has it (about 15x faster verify in Deno) and fall back to the
+ *   the runtime has it (several times faster in Deno) and fall back to the
  *   noble code; signatures are byte-identical (Ed25519 is deterministic).
  * - Key file: `{"publicKey":b64url,"secretKey":b64url,"type":"phase-ed25519-key","version":1}`.
  * - Peer ids: the libp2p peer id of an Ed25519 key, computed by hand.

@@ -4,19 +4,26 @@
  * Where `crypto.subtle` supports Ed25519 (Deno, workerd, recent Chromium),
  * {@linkcode verifyAsync} and {@linkcode signAsync} use it; elsewhere they
  * call the synchronous noble functions. Ed25519 signatures are deterministic,
- * so both paths produce identical bytes (tested). Verification additionally
- * rejects non-canonical `S` (>= L) before WebCrypto sees the signature, so both
- * paths agree on every honestly or dishonestly produced signature except
- * crafted small-order public keys, which the noble path rejects.
+ * so both paths produce identical bytes (tested).
+ *
+ * Verification gives exactly the result of the synchronous {@linkcode verify}
+ * (RFC 8032 strict, cofactored): before WebCrypto sees a signature, keys that
+ * do not decode strictly or have small order (checked once per key), `S >= L`
+ * and non-canonical `R` encodings are rejected, so a WebCrypto "valid" is
+ * also valid for the noble rules; a WebCrypto "invalid" is re-checked with the
+ * noble code (which accepts a few crafted signatures with torsion components
+ * that cofactorless implementations reject). Honest signatures take the fast
+ * path only.
  *
  * @module
  */
 
-import { _checkKey, sign, verify } from "./ed25519.ts";
 import * as ed from "@noble/ed25519";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { _checkKey, sign, verify } from "./ed25519.ts";
 
 let support: Promise<boolean> | undefined;
-const verifyKeys = new Map<string, Promise<CryptoKey>>();
+const verifyKeys = new Map<string, Promise<CryptoKey | null>>();
 const MAX_CACHED_KEYS = 256;
 // Order of the Ed25519 group, little-endian limbs compared byte-wise below.
 const L = new Uint8Array([
@@ -81,15 +88,40 @@ function canonicalS(signature: Uint8Array): boolean {
   return false; // S == L
 }
 
-function keyFor(publicKey: Uint8Array): Promise<CryptoKey> {
+// Encodings noble's strict mode rejects: y >= p, or x = 0 with the sign bit set.
+function nonCanonicalPoint(p: Uint8Array): boolean {
+  const top = p[31] & 0x7f;
+  let mid0 = true;
+  let midFF = true;
+  for (let i = 1; i < 31; i++) {
+    if (p[i] !== 0) mid0 = false;
+    if (p[i] !== 0xff) midFF = false;
+  }
+  if (midFF && top === 0x7f && p[0] >= 0xed) return true; // y >= p
+  if (p[31] & 0x80) {
+    if (mid0 && top === 0 && p[0] === 1) return true; // y = 1, x = 0
+    if (midFF && top === 0x7f && p[0] === 0xec) return true; // y = p - 1, x = 0
+  }
+  return false;
+}
+
+function acceptableKey(publicKey: Uint8Array): boolean {
+  try {
+    return !ed25519.Point.fromBytes(publicKey, false).isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
+function keyFor(publicKey: Uint8Array): Promise<CryptoKey | null> {
   let hex = "";
   for (const b of publicKey) hex += b.toString(16).padStart(2, "0");
   let key = verifyKeys.get(hex);
   if (!key) {
     if (verifyKeys.size >= MAX_CACHED_KEYS) verifyKeys.delete(verifyKeys.keys().next().value!);
-    key = globalThis.crypto.subtle.importKey("raw", publicKey.slice(), "Ed25519", false, [
-      "verify",
-    ]);
+    key = acceptableKey(publicKey)
+      ? globalThis.crypto.subtle.importKey("raw", publicKey.slice(), "Ed25519", false, ["verify"])
+      : Promise.resolve(null);
     key.catch(() => verifyKeys.delete(hex));
     verifyKeys.set(hex, key);
   }
@@ -105,18 +137,16 @@ export async function verifyAsync(
   if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
   if (!(await hasWebCryptoEd25519())) return verify(signature, message, publicKey);
-  if (!canonicalS(signature)) return false;
+  if (!canonicalS(signature) || nonCanonicalPoint(signature.subarray(0, 32))) return false;
+  let ok = false;
   try {
     const key = await keyFor(publicKey);
-    return await globalThis.crypto.subtle.verify(
-      "Ed25519",
-      key,
-      signature.slice(),
-      message.slice(),
-    );
+    if (key === null) return false;
+    ok = await globalThis.crypto.subtle.verify("Ed25519", key, signature.slice(), message.slice());
   } catch {
-    return false;
+    ok = false;
   }
+  return ok || verify(signature, message, publicKey);
 }
 
 /** Same bytes as {@linkcode sign}, through WebCrypto when available. */
