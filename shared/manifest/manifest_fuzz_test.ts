@@ -8,7 +8,7 @@ import { buildManifest, parseManifest, validateManifest } from "./mod.ts";
 const ROUNDS = 10_000;
 
 Deno.test(`manifest fuzz: ${ROUNDS} random mutations are accepted-and-valid or typed rejections`, async () => {
-  const seed = fuzzSeed();
+  const seed = fuzzSeed(Deno.env.get("PHASE_FUZZ_SEED"));
   console.log(`seed ${seed} (rerun with PHASE_FUZZ_SEED=${seed})`);
   const rng = new Rng(seed);
   const key = decodeKeyFile(

@@ -24,7 +24,8 @@
  *
  * Replay protection (the same receipt sent twice) belongs to the scheduler.
  * Error codes: `receipt_invalid_field`, `receipt_missing_field`,
- * `receipt_unknown_field`, `receipt_peer_id_mismatch`, `receipt_bad_signature`,
+ * `receipt_unknown_field`, `receipt_limit_exceeded` (over-long strings),
+ * `receipt_peer_id_mismatch`, `receipt_bad_signature`,
  * `receipt_job_mismatch`, `receipt_output_mismatch`, `receipt_invalid_json`.
  *
  * @module

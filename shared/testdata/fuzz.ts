@@ -34,14 +34,8 @@ export class Rng {
   }
 }
 
-/** The seed from `PHASE_FUZZ_SEED`, else a fresh one. */
-export function fuzzSeed(): number {
-  let text: string | undefined;
-  try {
-    text = Deno.env.get("PHASE_FUZZ_SEED");
-  } catch {
-    // no env permission: fresh seed
-  }
+/** The seed given as text (e.g. `PHASE_FUZZ_SEED`), else a fresh random one. */
+export function fuzzSeed(text?: string): number {
   return text ? Number(text) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 }
 
