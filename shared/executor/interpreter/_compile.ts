@@ -99,7 +99,7 @@ sig(0xe2, 0xe3, F64, 0, I32);
 sig(0xe4, 0xe5, F32, 0, I64);
 sig(0xe6, 0xe7, F64, 0, I64);
 
-/** Numeric ops that may trap (never fused with a following local.set). */
+/** Numeric ops that may trap (no immediate-operand form). */
 function mayTrap(op: number): boolean {
   return (op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82) ||
     (op >= 0xa8 && op <= 0xab) || (op >= 0xae && op <= 0xb1);
@@ -814,7 +814,7 @@ class Emitter {
             this.count(-1);
           } else if (fusable && !this.refsLocal(x)) {
             this.code[purePc + 1] = 2 * x;
-            this.count(purePc);
+            this.count(this.lastPureNext);
           } else {
             this.protectLocal(x);
             if (this.pk[0] === 2) {
@@ -960,7 +960,7 @@ class Emitter {
             const d = this.push(MEM_TYPE[op - 0x28]);
             if (!dead) {
               const a = this.sloc(0, ai, () => 0);
-              this.emitOp([op, this.slotWord(d), a, off | 0]);
+              this.setPure(this.emitOp([op, this.slotWord(d), a, off | 0]), d);
             }
           } else if (op >= 0x36 && op <= 0x3e) { // stores
             const off = this.memarg(STORE_ALIGN[op - 0x36]);
@@ -984,10 +984,18 @@ class Emitter {
     this.lastPure = this.lastCmp = -1;
   }
 
+  /**
+   * Marks the op at pc (just emitted) as writing the top entry, so a following
+   * local.set/tee can redirect its destination. The local.set is mapped to
+   * the next op for fuel: stopping there lets the op (and a trap it raises)
+   * happen first, and the local write itself is unobservable.
+   */
   setPure(pc: number, entry: number) {
     this.lastPure = pc;
     this.lastPureEntry = entry;
+    this.lastPureNext = this.code.length;
   }
+  lastPureNext = -1;
 
   constOp(t: number, lo: number, hi: number, dead: boolean) {
     const d = this.push(t);
@@ -1006,7 +1014,7 @@ class Emitter {
       if (dead) return;
       const a = this.sloc(0, ai, () => 0);
       const pc = this.emitOp([op, this.slotWord(d), a]);
-      if (!mayTrap(op)) this.setPure(pc, d);
+      this.setPure(pc, d);
       if (op === 0x45) {
         this.lastCmp = pc;
         this.lastCmpEntry = d;
@@ -1033,7 +1041,7 @@ class Emitter {
       const b = this.sloc(1, bi, () => 0);
       pc = this.emitOp([op, this.slotWord(d), a, b]);
     }
-    if (!mayTrap(op)) this.setPure(pc, d);
+    this.setPure(pc, d);
     if (op >= 0x46 && op <= 0x4f) {
       this.lastCmp = pc;
       this.lastCmpEntry = d;

@@ -52,10 +52,11 @@ type HostFn = (...args: unknown[]) => unknown;
 
 /** The state of one instance. */
 export class Machine {
-  readonly buf = new ArrayBuffer(STACK_WORDS * 4);
-  readonly I = new Int32Array(this.buf);
-  readonly F = new Float32Array(this.buf);
-  readonly D = new Float64Array(this.buf);
+  /** Value stack capacity in words; grows on demand up to STACK_WORDS. */
+  cap = 1 << 15;
+  I = new Int32Array(this.cap);
+  F = new Float32Array(this.I.buffer);
+  D = new Float64Array(this.I.buffer);
   readonly frames = new Int32Array(MAX_DEPTH * 2);
   depth = 0;
   stackTop = 0;
@@ -116,6 +117,20 @@ export class Machine {
     this.GF32 = new Float32Array(gbuf);
     this.GF64 = new Float64Array(gbuf);
     this.globalTypes = def.globals.map((g) => g.type);
+  }
+
+  /** Makes the value stack hold at least `words` words; false when over the limit. */
+  growStack(words: number): boolean {
+    if (words > STACK_WORDS) return false;
+    let cap = this.cap;
+    while (cap < words) cap *= 2;
+    const I = new Int32Array(cap);
+    I.set(this.I);
+    this.cap = cap;
+    this.I = I;
+    this.F = new Float32Array(I.buffer);
+    this.D = new Float64Array(I.buffer);
+    return true;
   }
 
   /** Fuel consumed so far. */
@@ -383,7 +398,7 @@ export class Machine {
   /** Runs function f (not imported) with its args at word fp. */
   run(f: number, fp: number): void {
     const code = this.code;
-    const I = this.I, F = this.F, D = this.D;
+    let I = this.I, F = this.F, D = this.D;
     const frames = this.frames;
     const entry = this.entry, paramWords = this.paramWords, localWords = this.localWords;
     const frameWords = this.frameWords;
@@ -394,7 +409,13 @@ export class Machine {
     let fuel = this.fuelLeft;
     let blockPc = -1;
     let mem = this.mem, dv = this.dv, memLen = mem.length;
-    if (fp + frameWords[f] > STACK_WORDS || depth >= MAX_DEPTH) trap("call stack exhausted");
+    if (depth >= MAX_DEPTH) trap("call stack exhausted");
+    if (fp + frameWords[f] > this.cap) {
+      if (!this.growStack(fp + frameWords[f])) trap("call stack exhausted");
+      I = this.I;
+      F = this.F;
+      D = this.D;
+    }
     for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
     let pc = entry[f];
     let inHost = false;
@@ -1471,14 +1492,21 @@ export class Machine {
               inHost = false;
               fuel = this.fuelLeft;
               this.syncMemory();
+              I = this.I;
+              F = this.F;
+              D = this.D;
               mem = this.mem;
               dv = this.dv;
               memLen = mem.length;
               pc = next;
               break;
             }
-            if (depth >= MAX_DEPTH || nfp + frameWords[f] > STACK_WORDS) {
-              trap("call stack exhausted");
+            if (depth >= MAX_DEPTH) trap("call stack exhausted");
+            if (nfp + frameWords[f] > this.cap) {
+              if (!this.growStack(nfp + frameWords[f])) trap("call stack exhausted");
+              I = this.I;
+              F = this.F;
+              D = this.D;
             }
             frames[2 * depth] = next;
             frames[2 * depth + 1] = fp;

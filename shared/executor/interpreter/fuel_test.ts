@@ -5,7 +5,8 @@ import { wat } from "./_wat_test_util.ts";
 import { compileModule, FuelExhausted, instantiate, WasmTrap } from "./mod.ts";
 
 Deno.test("fuel counts executed instructions (block/loop/end/else/nop free)", async () => {
-  const mod = compileModule(await wat(`(module
+  const mod = compileModule(
+    await wat(`(module
     (func (export "add") (param i32) (result i32) local.get 0 i32.const 1 i32.add)
     (func (export "loop") (param i32) (result i32) (local i32)
       block nop loop
@@ -16,7 +17,8 @@ Deno.test("fuel counts executed instructions (block/loop/end/else/nop free)", as
     (func (export "ifelse") (param i32) (result i32)
       local.get 0 if (result i32) i32.const 1 else i32.const 2 i32.const 3 i32.add end)
     (func $id (param i32) (result i32) local.get 0)
-    (func (export "call") (result i32) i32.const 5 call $id))`));
+    (func (export "call") (result i32) i32.const 5 call $id))`),
+  );
   const count = (name: string, ...args: number[]) => {
     const inst = instantiate(mod, {});
     (inst.exports[name] as (...a: number[]) => number)(...args);
@@ -41,8 +43,10 @@ Deno.test("fuel limit stops at the exact instruction: every limit 0..total", asy
     ["i32.const 20 i32.const 0 i32.eqz i32.store", 4],
   ];
   const body = groups.map(([g], i) => `${g} i32.const 100 i32.const ${i + 1} i32.store`).join("\n");
-  const mod = compileModule(await wat(`(module (memory (export "mem") 1)
-    (func (export "run") (param i32) (local i32) ${body}))`));
+  const mod = compileModule(
+    await wat(`(module (memory (export "mem") 1)
+    (func (export "run") (param i32) (local i32) ${body}))`),
+  );
   const total = groups.reduce((s, [, n]) => s + n + 3, 0);
   const full = instantiate(mod, {});
   (full.exports.run as (x: number) => void)(5);
@@ -65,11 +69,13 @@ Deno.test("fuel limit stops at the exact instruction: every limit 0..total", asy
 });
 
 Deno.test("a trap charges exactly the instructions up to and including it", async () => {
-  const mod = compileModule(await wat(`(module (memory 1)
+  const mod = compileModule(
+    await wat(`(module (memory 1)
     (func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)
     (func (export "ld") (param i32 i32 i32) (result i32)
       local.get 0 local.get 1 i32.add local.get 2 i32.load i32.add i32.const 1 i32.add)
-    (func (export "un") (result i32) i32.const 1 i32.const 2 i32.add drop unreachable))`));
+    (func (export "un") (result i32) i32.const 1 i32.const 2 i32.add drop unreachable))`),
+  );
   const fuelOf = (name: string, ...args: number[]) => {
     const inst = instantiate(mod, {});
     try {
@@ -87,10 +93,12 @@ Deno.test("a trap charges exactly the instructions up to and including it", asyn
 });
 
 Deno.test("fuel is identical across instances and runs", async () => {
-  const mod = compileModule(await wat(`(module
+  const mod = compileModule(
+    await wat(`(module
     (func $fib (export "fib") (param i32) (result i32)
       local.get 0 i32.const 2 i32.lt_u if (result i32) local.get 0 else
-      local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end))`));
+      local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end))`),
+  );
   const runs = [0, 1, 2].map(() => {
     const inst = instantiate(mod, {});
     (inst.exports.fib as (n: number) => number)(18);
@@ -100,4 +108,43 @@ Deno.test("fuel is identical across instances and runs", async () => {
   assertEquals(runs[1], runs[2]);
   // per call: 4 (test) + 1 (if) ... exact total is fixed by the unit
   assert(runs[0] > 10000);
+});
+
+Deno.test("fuel stop right after a trapping op fused with local.set: the trap wins", async () => {
+  const mod = compileModule(
+    await wat(`(module (memory 1)
+    (func (export "f") (param i32) (result i32) (local i32)
+      i32.const 7 drop local.get 0 i32.load local.set 1 i32.const 0 i32.const 1 i32.store local.get 1))`),
+  );
+  for (let limit = 0; limit <= 12; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    const f = inst.exports.f as (a: number) => number;
+    if (limit < 4) assertThrows(() => f(70000), FuelExhausted);
+    else assertThrows(() => f(70000), WasmTrap, "memory access out of bounds");
+    assertEquals(inst.fuelUsed(), Math.min(limit, 4), `limit ${limit}`);
+    const ok = instantiate(mod, {}, { fuel: limit });
+    const g = ok.exports.f as (a: number) => number;
+    if (limit < 9) assertThrows(() => g(0), FuelExhausted);
+    else assertEquals(g(0), 0);
+    assertEquals(ok.fuelUsed(), Math.min(limit, 9));
+  }
+});
+
+Deno.test("fuel limit inside loops and calls: fuelUsed equals the limit exactly", async () => {
+  const mod = compileModule(
+    await wat(`(module
+    (func $fib (export "fib") (param i32) (result i32)
+      local.get 0 i32.const 2 i32.lt_u if (result i32) local.get 0 else
+      local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end))`),
+  );
+  const full = instantiate(mod, {});
+  (full.exports.fib as (n: number) => number)(12);
+  const total = full.fuelUsed();
+  for (let limit = 0; limit < total; limit += 7) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    assertThrows(() => (inst.exports.fib as (n: number) => number)(12), FuelExhausted);
+    assertEquals(inst.fuelUsed(), limit);
+  }
+  const exact = instantiate(mod, {}, { fuel: total });
+  assertEquals((exact.exports.fib as (n: number) => number)(12), 144);
 });

@@ -180,8 +180,9 @@ export function instantiate(
         ) {
           throw new WasmLinkError(`${what}: global value of the wrong type`);
         }
-        m.writeValue(t, 2 * imp.index, val);
-        copyGlobalFromStack(m, imp.index);
+        m.writeValue(t, 0, val);
+        m.G[2 * imp.index] = m.I[0];
+        m.G[2 * imp.index + 1] = m.I[1];
         break;
       }
       case "table":
@@ -277,6 +278,8 @@ function invoke(m: Machine, f: number, args: unknown[]): unknown {
   if (f < m.numImported) return m.hostFns[f](...args);
   const fp = (m.stackTop + 1) & ~1;
   const np = t.params.length;
+  const need = fp + 2 * Math.max(np, t.results.length) + 2;
+  if (need > m.cap && !m.growStack(need)) throw new WasmTrap("call stack exhausted");
   for (let k = 0; k < np; k++) m.writeValue(t.params[k], fp + 2 * k, args[k]);
   m.run(f, fp);
   const nr = t.results.length;
@@ -285,11 +288,6 @@ function invoke(m: Machine, f: number, args: unknown[]): unknown {
   const out = [];
   for (let k = 0; k < nr; k++) out.push(m.readValue(t.results[k], fp + 2 * k));
   return out;
-}
-
-function copyGlobalFromStack(m: Machine, g: number) {
-  m.G[2 * g] = m.I[2 * g];
-  m.G[2 * g + 1] = m.I[2 * g + 1];
 }
 
 /** Evaluates a constant expression into words w, w+1 of `out`. */
