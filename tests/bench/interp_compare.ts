@@ -1,0 +1,70 @@
+// Interpreter vs V8 (JIT) on the same machine: sha256 over N MiB (C, clang
+// -O2, tests/testdata/sha256.wasm) and a 10^8-step counting loop (WAT).
+// Usage: deno run -A tests/bench/interp_compare.ts [MiB=64] [loopSteps=100000000]
+import { compileModule, instantiate } from "../../shared/executor/interpreter/mod.ts";
+import { ProcExit, Wasi } from "../../shared/executor/wasi.ts";
+
+const mib = Deno.args[0] ?? "64";
+const steps = Number(Deno.args[1] ?? 100_000_000);
+const sha = await Deno.readFile(new URL("../testdata/sha256.wasm", import.meta.url));
+
+function runSha(engine: "jit" | "interp"): { ms: number; out: string; fuel?: number } {
+  const wasi = new Wasi({ args: ["sha256", mib] });
+  const imports = { wasi_snapshot_preview1: wasi.imports } as unknown as Record<string, Record<string, unknown>>;
+  let start: () => void, fuel: (() => number) | undefined;
+  if (engine === "jit") {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(sha), imports as WebAssembly.Imports);
+    wasi.setMemory(inst.exports.memory as WebAssembly.Memory);
+    start = inst.exports._start as () => void;
+  } else {
+    const inst = instantiate(compileModule(sha), imports);
+    wasi.setMemory(inst.exports.memory as { buffer: ArrayBuffer });
+    start = inst.exports._start as () => void;
+    fuel = inst.fuelUsed;
+  }
+  const t = performance.now();
+  try {
+    start();
+  } catch (e) {
+    if (!(e instanceof ProcExit)) throw e;
+  }
+  const ms = performance.now() - t;
+  return { ms, out: new TextDecoder().decode(wasi.stdout()).trim(), fuel: fuel?.() };
+}
+
+// loop: i from n down to 0, acc += i (i64 accumulator, i32 counter)
+const wabt = await (await import("wabt")).default();
+const loopWasm = wabt.parseWat("loop.wat", `(module
+  (func (export "run") (param i32) (result i64) (local i64)
+    block loop
+      local.get 0 i32.eqz br_if 1
+      local.get 1 local.get 0 i64.extend_i32_u i64.add local.set 1
+      local.get 0 i32.const 1 i32.sub local.set 0
+      br 0
+    end end
+    local.get 1))`, {}).toBinary({}).buffer;
+
+function runLoop(engine: "jit" | "interp") {
+  let run: (n: number) => bigint, fuel: (() => number) | undefined;
+  if (engine === "jit") {
+    run = new WebAssembly.Instance(new WebAssembly.Module(loopWasm)).exports.run as typeof run;
+  } else {
+    const inst = instantiate(compileModule(loopWasm), {});
+    run = inst.exports.run as typeof run;
+    fuel = inst.fuelUsed;
+  }
+  const t = performance.now();
+  const r = run(steps);
+  return { ms: performance.now() - t, out: String(r), fuel: fuel?.() };
+}
+
+for (const [name, fn] of [["sha256 " + mib + " MiB", runSha], ["loop " + steps, runLoop]] as const) {
+  const jit = fn("jit");
+  const interp = fn("interp");
+  if (jit.out !== interp.out) throw new Error(`${name}: outputs differ: ${jit.out} vs ${interp.out}`);
+  console.log(
+    `${name}: jit ${jit.ms.toFixed(0)} ms, interp ${interp.ms.toFixed(0)} ms, ratio ${
+      (interp.ms / jit.ms).toFixed(1)
+    }x, ${interp.fuel} instructions, ${(interp.fuel! / interp.ms / 1000).toFixed(0)} M instr/s (interp)`,
+  );
+}
