@@ -10,10 +10,16 @@ const sha = await Deno.readFile(new URL("../testdata/sha256.wasm", import.meta.u
 
 function runSha(engine: "jit" | "interp"): { ms: number; out: string; fuel?: number } {
   const wasi = new Wasi({ args: ["sha256", mib] });
-  const imports = { wasi_snapshot_preview1: wasi.imports } as unknown as Record<string, Record<string, unknown>>;
+  const imports = { wasi_snapshot_preview1: wasi.imports } as unknown as Record<
+    string,
+    Record<string, unknown>
+  >;
   let start: () => void, fuel: (() => number) | undefined;
   if (engine === "jit") {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(sha), imports as WebAssembly.Imports);
+    const inst = new WebAssembly.Instance(
+      new WebAssembly.Module(sha),
+      imports as WebAssembly.Imports,
+    );
     wasi.setMemory(inst.exports.memory as WebAssembly.Memory);
     start = inst.exports._start as () => void;
   } else {
@@ -34,7 +40,9 @@ function runSha(engine: "jit" | "interp"): { ms: number; out: string; fuel?: num
 
 // loop: i from n down to 0, acc += i (i64 accumulator, i32 counter)
 const wabt = await (await import("wabt")).default();
-const loopWasm = wabt.parseWat("loop.wat", `(module
+const loopWasm = wabt.parseWat(
+  "loop.wat",
+  `(module
   (func (export "run") (param i32) (result i64) (local i64)
     block loop
       local.get 0 i32.eqz br_if 1
@@ -42,7 +50,9 @@ const loopWasm = wabt.parseWat("loop.wat", `(module
       local.get 0 i32.const 1 i32.sub local.set 0
       br 0
     end end
-    local.get 1))`, {}).toBinary({}).buffer;
+    local.get 1))`,
+  {},
+).toBinary({}).buffer;
 
 function runLoop(engine: "jit" | "interp") {
   let run: (n: number) => bigint, fuel: (() => number) | undefined;
@@ -58,13 +68,21 @@ function runLoop(engine: "jit" | "interp") {
   return { ms: performance.now() - t, out: String(r), fuel: fuel?.() };
 }
 
-for (const [name, fn] of [["sha256 " + mib + " MiB", runSha], ["loop " + steps, runLoop]] as const) {
+for (
+  const [name, fn] of [["sha256 " + mib + " MiB", runSha], ["loop " + steps, runLoop]] as const
+) {
   const jit = fn("jit");
   const interp = fn("interp");
-  if (jit.out !== interp.out) throw new Error(`${name}: outputs differ: ${jit.out} vs ${interp.out}`);
+  if (jit.out !== interp.out) {
+    throw new Error(
+      `${name}: outputs differ: ${jit.out} vs ${interp.out}`,
+    );
+  }
   console.log(
     `${name}: jit ${jit.ms.toFixed(0)} ms, interp ${interp.ms.toFixed(0)} ms, ratio ${
       (interp.ms / jit.ms).toFixed(1)
-    }x, ${interp.fuel} instructions, ${(interp.fuel! / interp.ms / 1000).toFixed(0)} M instr/s (interp)`,
+    }x, ${interp.fuel} instructions, ${
+      (interp.fuel! / interp.ms / 1000).toFixed(0)
+    } M instr/s (interp)`,
   );
 }

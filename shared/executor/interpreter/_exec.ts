@@ -76,6 +76,7 @@ export class Machine {
   // memory
   memBuf: ArrayBuffer = new ArrayBuffer(0);
   mem: Uint8Array = new Uint8Array(0);
+  m32: Int32Array = new Int32Array(0);
   dv: DataView = new DataView(this.memBuf);
   hasMemory = false;
 
@@ -153,6 +154,7 @@ export class Machine {
     if (m === null || m.buffer === this.memBuf) return;
     this.memBuf = m.buffer;
     this.mem = new Uint8Array(this.memBuf);
+    this.m32 = new Int32Array(this.memBuf, 0, this.memBuf.byteLength >>> 2);
     this.dv = new DataView(this.memBuf);
   }
 
@@ -408,7 +410,7 @@ export class Machine {
     let depth = depth0;
     let fuel = this.fuelLeft;
     let blockPc = -1;
-    let mem = this.mem, dv = this.dv, memLen = mem.length;
+    let mem = this.mem, dv = this.dv, memLen = mem.length, M32 = this.m32;
     if (depth >= MAX_DEPTH) trap("call stack exhausted");
     if (fp + frameWords[f] > this.cap) {
       if (!this.growStack(fp + frameWords[f])) trap("call stack exhausted");
@@ -426,7 +428,7 @@ export class Machine {
           case 0x28: { // i32.load
             const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = dv.getInt32(a, true);
+            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
             pc += 4;
             break;
           }
@@ -533,7 +535,8 @@ export class Machine {
           case 0x38: { // f32.store
             const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (a + 4 > memLen) trap("memory access out of bounds");
-            dv.setInt32(a, I[fp + code[pc + 2]], true);
+            if ((a & 3) === 0) M32[a >>> 2] = I[fp + code[pc + 2]];
+            else dv.setInt32(a, I[fp + code[pc + 2]], true);
             pc += 4;
             break;
           }
@@ -1496,6 +1499,7 @@ export class Machine {
               F = this.F;
               D = this.D;
               mem = this.mem;
+              M32 = this.m32;
               dv = this.dv;
               memLen = mem.length;
               pc = next;
@@ -1589,6 +1593,7 @@ export class Machine {
           case 0x133: { // MISC
             pc = this.misc(pc, fp);
             mem = this.mem;
+            M32 = this.m32;
             dv = this.dv;
             memLen = mem.length;
             break;
