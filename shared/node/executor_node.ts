@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Libp2p, PeerId } from "@libp2p/interface";
+import type { Connection, Libp2p } from "@libp2p/interface";
 import type { GossipSub } from "@libp2p/gossipsub";
 import { multiaddr } from "@multiformats/multiaddr";
 import { PhaseError } from "../errors.ts";
@@ -87,6 +87,8 @@ export interface ExecutorStats {
   finished: number;
   failed: number;
   running: number;
+  /** Slots held now: offers awaiting an answer plus running jobs. */
+  reserved: number;
 }
 
 /** A running executor node. */
@@ -100,6 +102,8 @@ export interface ExecutorNode {
   /** Stops listening; running jobs are cancelled. */
   stop(): Promise<void>;
 }
+
+const NO_SLOT = "no free slot";
 
 // Margin kept between a job's timeout and its deadline for transfer and receipt.
 const DEADLINE_MARGIN_MS = 500;
@@ -119,8 +123,8 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     finished: 0,
     failed: 0,
     running: 0,
+    reserved: 0,
   };
-  let reserved = 0;
   let stopped = false;
 
   const node: ExecutorNode = {
@@ -147,6 +151,12 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     void consider(announcement).catch(() => {});
   };
 
+  // Announcements skipped for lack of a free slot, newest last: when a slot
+  // frees, the node offers for the oldest one still worth it instead of
+  // waiting for the submitter to announce again.
+  const backlog: { a: Announcement; manifest: JobManifest }[] = [];
+  const BACKLOG_MAX = 256;
+
   async function consider(a: Announcement): Promise<void> {
     const key = `${(a.manifest as { id?: string }).id}:${a.round}`;
     if (stopped || !node.enabled || seen.has(key)) return;
@@ -162,19 +172,35 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     }
     const why = refusal(manifest);
     if (why) {
+      if (why === NO_SLOT && !backlog.some((b) => b.manifest.id === manifest.id)) {
+        backlog.push({ a, manifest });
+        if (backlog.length > BACKLOG_MAX) backlog.shift();
+      }
       emit({ event: "skipped", jobId: manifest.id, reason: why });
       return;
     }
-    reserved++;
+    await take(a, manifest);
+  }
+
+  async function take(a: Announcement, manifest: JobManifest): Promise<void> {
+    stats.reserved++;
     try {
       await serve(a, manifest);
     } finally {
-      reserved--;
+      stats.reserved--;
+      drainBacklog();
+    }
+  }
+
+  function drainBacklog(): void {
+    while (!stopped && node.enabled && backlog.length > 0 && stats.reserved < node.slots) {
+      const next = backlog.shift()!;
+      if (refusal(next.manifest) === undefined) void take(next.a, next.manifest).catch(() => {});
     }
   }
 
   function refusal(m: JobManifest): string | undefined {
-    if (reserved >= node.slots) return "no free slot";
+    if (stats.reserved >= node.slots) return NO_SLOT;
     if (m.limits.memoryMb > limits.memoryMb) return `memoryMb above ${limits.memoryMb}`;
     if (m.limits.timeoutMs > limits.timeoutMs) return `timeoutMs above ${limits.timeoutMs}`;
     if (m.limits.maxOutputBytes > limits.maxOutputBytes) {
@@ -187,11 +213,34 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     return undefined;
   }
 
+  // One connection per submitter: libp2p's dialer never reuses a *limited*
+  // (relayed) connection and refuses a duplicate one, so reuse it here and
+  // share a single in-flight dial between parallel offers.
+  const dialing = new Map<string, Promise<Connection>>();
+
+  async function connectionTo(a: Announcement): Promise<Connection> {
+    const open = libp2p.getConnections().find((c) =>
+      c.remotePeer.toString() === a.submitter && c.status === "open"
+    );
+    if (open) return open;
+    let pending = dialing.get(a.submitter);
+    if (!pending) {
+      pending = libp2p.dial(a.addrs.map((s) => multiaddr(s)), {
+        signal: AbortSignal.timeout(10_000),
+      });
+      dialing.set(a.submitter, pending);
+      pending.then(() => dialing.delete(a.submitter), () => dialing.delete(a.submitter));
+    }
+    const connection = await pending;
+    if (connection.remotePeer.toString() !== a.submitter) {
+      throw new PhaseError("submitter_mismatch", "the announced address belongs to another peer");
+    }
+    return connection;
+  }
+
   async function openChannel(a: Announcement): Promise<JobChannel> {
-    const target: PeerId | ReturnType<typeof multiaddr>[] =
-      libp2p.getConnections().find((c) => c.remotePeer.toString() === a.submitter)?.remotePeer ??
-        a.addrs.map((s) => multiaddr(s));
-    const stream = await libp2p.dialProtocol(target, JOB_PROTOCOL, {
+    const connection = await connectionTo(a);
+    const stream = await connection.newStream(JOB_PROTOCOL, {
       runOnLimitedConnection: true,
       signal: AbortSignal.timeout(10_000),
     });
@@ -220,7 +269,7 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
         runtime: options.runtime,
         engine: options.engine,
         hasModule,
-        freeSlots: Math.max(0, node.slots - reserved),
+        freeSlots: Math.max(0, node.slots - stats.reserved),
       });
       const { message, blobs } = await channel.expect(["assign", "decline"], {
         timeoutMs: options.assignTimeoutMs ?? 10_000,

@@ -51,8 +51,7 @@ export type ExecuteJob = (
   options: { signal: AbortSignal },
 ) => Promise<ExecutionResult>;
 
-/** Where an executor node runs: `browser`, `deno`, `cloudflare` or `deno-deploy`. */
-export type RuntimeKind = "browser" | "deno" | "cloudflare" | "deno-deploy";
+export type { RuntimeKind } from "../receipt/mod.ts";
 
 /** One line of an executor node's activity log. */
 export interface NodeEvent {

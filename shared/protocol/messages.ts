@@ -304,3 +304,6 @@ export function decodeAnnouncement(bytes: Uint8Array): Announcement {
   }
   return msg;
 }
+
+/** Gossipsub topic job announcements travel on. */
+export const JOB_TOPIC = "phase/jobs/1";
