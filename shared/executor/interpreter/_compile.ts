@@ -654,7 +654,7 @@ class Emitter {
             this.materializeAll();
             if (this.needsMoves(l, types)) {
               const a = this.sloc(0, ci, () => 0);
-              const skip = this.emitOp([Op.BR_UNLESS, a, 0]);
+              const skip = this.emitOp([Op.BR_UNLESS_PLAIN, a, 0]);
               this.emitMoves(l, types);
               const pc = this.emit(Op.BR, 0);
               this.target(l, pc + 1);
@@ -748,7 +748,8 @@ class Emitter {
         case 0x1a: { // drop
           const i = this.popTo(0, 0);
           if (!dead && i >= 0) {
-            // forwarded operand: nothing to do; the map entry resolves to the block end
+            // no code; counted in the current block (resolves to its end)
+            this.ensureBlock();
             this.count(-1);
           }
           break;

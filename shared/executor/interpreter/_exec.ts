@@ -1446,10 +1446,30 @@ export class Machine {
             break;
           }
           case 0x122: { // BR_IF
-            pc = I[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+            if (I[fp + code[pc + 1]] !== 0) pc = code[pc + 2];
+            else {
+              pc += 3;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x123: { // BR_UNLESS
+            if (I[fp + code[pc + 1]] === 0) pc = code[pc + 2];
+            else {
+              pc += 3;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
+            break;
+          }
+          case 0x155: { // BR_UNLESS_PLAIN
             pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
             break;
           }
@@ -1605,95 +1625,255 @@ export class Machine {
 
           // ---- fused compare + branch ----
           case 0x140: {
-            pc = I[fp + code[pc + 1]] === I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] === I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x141: {
-            pc = I[fp + code[pc + 1]] !== I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] !== I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x142: {
-            pc = I[fp + code[pc + 1]] < I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] < I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x143: {
-            pc = (I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x144: {
-            pc = I[fp + code[pc + 1]] > I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] > I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x145: {
-            pc = (I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x146: {
-            pc = I[fp + code[pc + 1]] <= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] <= I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x147: {
-            pc = (I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x148: {
-            pc = I[fp + code[pc + 1]] >= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] >= I[fp + code[pc + 2]]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x149: {
-            pc = (I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14a: {
-            pc = I[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] === code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14b: {
-            pc = I[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] !== code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14c: {
-            pc = I[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] < code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14d: {
-            pc = (I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14e: {
-            pc = I[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] > code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x14f: {
-            pc = (I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x150: {
-            pc = I[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] <= code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x151: {
-            pc = (I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x152: {
-            pc = I[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+            if (I[fp + code[pc + 1]] >= code[pc + 2]) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x153: {
-            pc = (I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+            if ((I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) pc = code[pc + 3];
+            else {
+              pc += 4;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x154: { // BR_EQZ
-            pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+            if (I[fp + code[pc + 1]] === 0) pc = code[pc + 2];
+            else {
+              pc += 3;
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           default:

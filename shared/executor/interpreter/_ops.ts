@@ -6,6 +6,10 @@
  * case labels (V8 only builds a jump table for literal labels), so keep both in
  * sync; `interpreter_test.ts` checks every op through differential tests.
  *
+ * Conditional branches other than BR_UNLESS_PLAIN are always followed by the
+ * FUEL op of their fall-through block, which they execute inline when not
+ * taken (one dispatch less per block).
+ *
  * Operands are word offsets (one word = 4 bytes, a value slot = 2 words)
  * relative to the frame pointer, unless noted.
  *
@@ -61,6 +65,8 @@ export const Op = {
   BR_CMP_RI: 0x14a,
   /** [a, target] fused i32.eqz + br_if */
   BR_EQZ: 0x154,
+  /** [cond, target] like BR_UNLESS but the fall-through is not a FUEL op. */
+  BR_UNLESS_PLAIN: 0x155,
 } as const;
 
 /** MISC sub-operations. */
