@@ -280,6 +280,17 @@ class Emitter {
   /** Emits an op; returns its pc. */
   emit(...words: number[]): number {
     this.ensureBlock();
+    const last = this.lastOpPc;
+    if (
+      (words[0] === Op.COPY32 || words[0] === Op.COPY64) && last > this.blockPc &&
+      last === this.code.length - 3 && this.code[last] === words[0]
+    ) {
+      // two moves in a row (no label can sit between them): one dispatch
+      this.code[last] = words[0] === Op.COPY32 ? Op.COPY32X2 : Op.COPY64X2;
+      this.code.push(words[1], words[2]);
+      this.lastPure = this.lastCmp = -1;
+      return last;
+    }
     const pc = this.code.length;
     this.lastOpPc = pc;
     for (const w of words) this.code.push(w);

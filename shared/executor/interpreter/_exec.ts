@@ -1473,6 +1473,23 @@ export class Machine {
             pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
             break;
           }
+          case 0x156: { // COPY32X2
+            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+            I[fp + code[pc + 3]] = I[fp + code[pc + 4]];
+            pc += 5;
+            break;
+          }
+          case 0x157: { // COPY64X2
+            let d = fp + code[pc + 1], a = fp + code[pc + 2];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1];
+            d = fp + code[pc + 3];
+            a = fp + code[pc + 4];
+            I[d] = I[a];
+            I[d + 1] = I[a + 1];
+            pc += 5;
+            break;
+          }
           case 0x124: { // BR_TABLE
             const x = I[fp + code[pc + 1]] >>> 0;
             const y = code[pc + 2];

@@ -67,6 +67,10 @@ export const Op = {
   BR_EQZ: 0x154,
   /** [cond, target] like BR_UNLESS but the fall-through is not a FUEL op. */
   BR_UNLESS_PLAIN: 0x155,
+  /** [dst1, src1, dst2, src2] two COPY32 in sequence */
+  COPY32X2: 0x156,
+  /** [dst1, src1, dst2, src2] two COPY64 in sequence */
+  COPY64X2: 0x157,
 } as const;
 
 /** MISC sub-operations. */
