@@ -1442,12 +1442,25 @@ export class Machine {
             break;
           }
           case 0x121: { // BR
-            pc = code[pc + 1];
+            {
+              pc = code[pc + 1];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            }
             break;
           }
           case 0x122: { // BR_IF
-            if (I[fp + code[pc + 1]] !== 0) pc = code[pc + 2];
-            else {
+            if (I[fp + code[pc + 1]] !== 0) {
+              pc = code[pc + 2];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 3;
               const c = code[pc + 1];
               fuel -= c;
@@ -1458,8 +1471,14 @@ export class Machine {
             break;
           }
           case 0x123: { // BR_UNLESS
-            if (I[fp + code[pc + 1]] === 0) pc = code[pc + 2];
-            else {
+            if (I[fp + code[pc + 1]] === 0) {
+              pc = code[pc + 2];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 3;
               const c = code[pc + 1];
               fuel -= c;
@@ -1642,8 +1661,14 @@ export class Machine {
 
           // ---- fused compare + branch ----
           case 0x140: {
-            if (I[fp + code[pc + 1]] === I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] === I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1654,8 +1679,14 @@ export class Machine {
             break;
           }
           case 0x141: {
-            if (I[fp + code[pc + 1]] !== I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] !== I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1666,8 +1697,14 @@ export class Machine {
             break;
           }
           case 0x142: {
-            if (I[fp + code[pc + 1]] < I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] < I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1678,8 +1715,14 @@ export class Machine {
             break;
           }
           case 0x143: {
-            if ((I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1690,8 +1733,14 @@ export class Machine {
             break;
           }
           case 0x144: {
-            if (I[fp + code[pc + 1]] > I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] > I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1702,8 +1751,14 @@ export class Machine {
             break;
           }
           case 0x145: {
-            if ((I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1714,8 +1769,14 @@ export class Machine {
             break;
           }
           case 0x146: {
-            if (I[fp + code[pc + 1]] <= I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] <= I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1726,8 +1787,14 @@ export class Machine {
             break;
           }
           case 0x147: {
-            if ((I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1738,8 +1805,14 @@ export class Machine {
             break;
           }
           case 0x148: {
-            if (I[fp + code[pc + 1]] >= I[fp + code[pc + 2]]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] >= I[fp + code[pc + 2]]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1750,8 +1823,14 @@ export class Machine {
             break;
           }
           case 0x149: {
-            if ((I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1762,8 +1841,14 @@ export class Machine {
             break;
           }
           case 0x14a: {
-            if (I[fp + code[pc + 1]] === code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] === code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1774,8 +1859,14 @@ export class Machine {
             break;
           }
           case 0x14b: {
-            if (I[fp + code[pc + 1]] !== code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] !== code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1786,8 +1877,14 @@ export class Machine {
             break;
           }
           case 0x14c: {
-            if (I[fp + code[pc + 1]] < code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] < code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1798,8 +1895,14 @@ export class Machine {
             break;
           }
           case 0x14d: {
-            if ((I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1810,8 +1913,14 @@ export class Machine {
             break;
           }
           case 0x14e: {
-            if (I[fp + code[pc + 1]] > code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] > code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1822,8 +1931,14 @@ export class Machine {
             break;
           }
           case 0x14f: {
-            if ((I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1834,8 +1949,14 @@ export class Machine {
             break;
           }
           case 0x150: {
-            if (I[fp + code[pc + 1]] <= code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] <= code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1846,8 +1967,14 @@ export class Machine {
             break;
           }
           case 0x151: {
-            if ((I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1858,8 +1985,14 @@ export class Machine {
             break;
           }
           case 0x152: {
-            if (I[fp + code[pc + 1]] >= code[pc + 2]) pc = code[pc + 3];
-            else {
+            if (I[fp + code[pc + 1]] >= code[pc + 2]) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1870,8 +2003,14 @@ export class Machine {
             break;
           }
           case 0x153: {
-            if ((I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) pc = code[pc + 3];
-            else {
+            if ((I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) {
+              pc = code[pc + 3];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 4;
               const c = code[pc + 1];
               fuel -= c;
@@ -1882,8 +2021,14 @@ export class Machine {
             break;
           }
           case 0x154: { // BR_EQZ
-            if (I[fp + code[pc + 1]] === 0) pc = code[pc + 2];
-            else {
+            if (I[fp + code[pc + 1]] === 0) {
+              pc = code[pc + 2];
+              const c = code[pc + 1];
+              fuel -= c;
+              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+              blockPc = pc;
+              pc += 3;
+            } else {
               pc += 3;
               const c = code[pc + 1];
               fuel -= c;

@@ -89,3 +89,65 @@ export const Misc = {
   TABLE_SET: 11,
   MEMORY_GROW: 12,
 } as const;
+
+const MISC_LEN = [6, 3, 5, 5, 7, 3, 7, 6, 4, 6, 5, 5, 4];
+const UNARY = new Set([0x45, 0x50, 0x67, 0x68, 0x69, 0x79, 0x7a, 0x7b]);
+
+/** Length in words of the op at `pc` (for disassembly and code checks). */
+export function opLength(code: Int32Array, pc: number): number {
+  const op = code[pc];
+  if (op >= 0x28 && op <= 0x3e) return 4;
+  if (op === 0x3f) return 2;
+  if (op >= 0x45 && op <= 0xe7) {
+    return UNARY.has(op) || (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) ||
+        (op >= 0xa7 && op <= 0xe7)
+      ? 3
+      : 4;
+  }
+  if (op >= Op.CMP_RI && op <= 0x118) return 4;
+  if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
+  switch (op) {
+    case Op.FUEL:
+    case Op.BR_IF:
+    case Op.BR_UNLESS:
+    case Op.BR_UNLESS_PLAIN:
+    case Op.BR_EQZ:
+    case Op.CALL:
+    case Op.COPY32:
+    case Op.COPY64:
+    case Op.CONST32:
+    case Op.GGET32:
+    case Op.GGET64:
+    case Op.GSET32:
+    case Op.GSET64:
+      return 3;
+    case Op.BR:
+      return 2;
+    case Op.BR_TABLE:
+      return 4 + code[pc + 2];
+    case Op.RETURN:
+    case Op.UNREACHABLE:
+    case Op.STOP:
+      return 1;
+    case Op.CALL_INDIRECT:
+    case Op.SELECT32:
+    case Op.SELECT64:
+    case Op.COPY32X2:
+    case Op.COPY64X2:
+      return 5;
+    case Op.CONST64:
+      return 4;
+    case Op.MISC:
+      return MISC_LEN[code[pc + 1]];
+  }
+  throw new Error(`unknown op ${op} at ${pc}`);
+}
+
+/** Positions of the branch-target operands of the op at `pc` (targets that must be FUEL ops). */
+export function fuelTargets(code: Int32Array, pc: number): number[] {
+  const op = code[pc];
+  if (op === Op.BR) return [pc + 1];
+  if (op === Op.BR_IF || op === Op.BR_UNLESS || op === Op.BR_EQZ) return [pc + 2];
+  if (op >= Op.BR_CMP && op < Op.BR_EQZ) return [pc + 3];
+  return [];
+}

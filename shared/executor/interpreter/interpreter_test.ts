@@ -421,3 +421,31 @@ Deno.test("start function runs and data/elem out of bounds fail at instantiation
   const bad = await wat(`(module (memory 1) (data (i32.const 65535) "ab"))`);
   assertThrows(() => instantiate(compileModule(bad), {}), Error, "data segment");
 });
+
+Deno.test("compiled code: ops decode end to end; branch targets and conditional fall-throughs are FUEL ops", async () => {
+  const { opLength, fuelTargets, Op } = await import("./_ops.ts");
+  const files = ["sha256.wasm", "hello.wasm", "flood.wasm"].map((f) =>
+    new URL(`../../../tests/testdata/${f}`, import.meta.url)
+  );
+  let checked = 0;
+  for (const f of files) {
+    const { code, entry } = compileModule(await Deno.readFile(f)).code;
+    const starts = new Set([...entry].filter((e) => e >= 0));
+    let pc = 0;
+    while (pc < code.length) {
+      if (starts.has(pc)) assertEquals(code[pc], Op.FUEL, `function entry at ${pc}`);
+      for (const t of fuelTargets(code, pc)) {
+        assertEquals(code[code[t]], Op.FUEL, `target of op at ${pc}`);
+        checked++;
+      }
+      const op = code[pc];
+      const n = opLength(code, pc);
+      if (op !== Op.BR && fuelTargets(code, pc).length > 0) {
+        assertEquals(code[pc + n], Op.FUEL, `fall-through of op at ${pc}`);
+      }
+      pc += n;
+    }
+    assertEquals(pc, code.length);
+  }
+  assert(checked > 100);
+});
