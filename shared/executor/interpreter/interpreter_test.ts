@@ -449,3 +449,30 @@ Deno.test("compiled code: ops decode end to end; branch targets and conditional 
   }
   assert(checked > 100);
 });
+
+Deno.test("host functions may call back into the instance (re-entrancy, stack growth)", async () => {
+  const bytes = await wat(`(module
+    (import "env" "cb" (func $cb (param i32) (result i32)))
+    (func $deep (export "deep") (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 0 else
+      local.get 0 i32.const 1 i32.sub call $deep i32.const 1 i32.add end)
+    (func (export "outer") (param i32) (result i32) (local i32 i32)
+      i32.const 11 local.set 1
+      local.get 0 call $cb
+      local.get 1 i32.add))`);
+  // deno-lint-ignore no-explicit-any
+  let exportsRef: any;
+  const imports = { env: { cb: (n: number) => exportsRef.deep(n) } };
+  const { v8, interp } = both(bytes, imports);
+  for (const n of [0, 5, 6000]) {
+    exportsRef = v8;
+    const want = v8.outer(n);
+    exportsRef = interp;
+    assertEquals(interp.outer(n), want);
+  }
+  // deeper than the initial value stack (grows while the outer call is suspended in the host)
+  exportsRef = interp;
+  assertEquals(interp.outer(15000), 15011);
+  assertEquals(outcome(() => interp.outer(30000)), { err: "stack" });
+  assertEquals(interp.outer(3), 14);
+});
