@@ -4,115 +4,18 @@
 // The multi-process suite (relay + `phase node` + `phase submit`) is in
 // network_test.ts; this one exercises the scheduler's edge cases quickly.
 
-import { createLibp2p } from "libp2p";
-import { webSockets } from "@libp2p/websockets";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { identify } from "@libp2p/identify";
-import { circuitRelayServer } from "@libp2p/circuit-relay-v2";
-import { gossipsub } from "@libp2p/gossipsub";
-import { startClientNode } from "../../cli/_p2p.ts";
 import { generateKeyPair, sha256Hex } from "../../shared/crypto/mod.ts";
 import { buildManifest } from "../../shared/manifest/mod.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
-import { runJob } from "../../shared/executor/mod.ts";
-import {
-  type ExecuteJob,
-  type ExecutorNode,
-  type PhaseLibp2p,
-  startExecutorNode,
-} from "../../shared/node/mod.ts";
+import type { ExecuteJob } from "../../shared/node/mod.ts";
 import { createSubmitter, JobFailedError } from "../../shared/scheduler/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
 import { assert, assertEquals, assertRejects } from "../../shared/testing/mod.ts";
+import { execute, network } from "./_inprocess_net.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const hello = await Deno.readFile(new URL("../testdata/hello.wasm", import.meta.url));
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-
-const execute: ExecuteJob = async (module, manifest, inputs) => {
-  const r = await runJob(module, {
-    args: manifest.args,
-    env: manifest.env,
-    stdin: inputs.stdin,
-    files: inputs.files,
-    outputs: manifest.outputs,
-    entry: manifest.entry,
-    limits: manifest.limits,
-  });
-  return { ...r, engine: r.engine === "jit" ? "v8" : r.engine };
-};
-
-async function startRelay() {
-  const relay = await createLibp2p({
-    addresses: { listen: ["/ip4/127.0.0.1/tcp/0/ws"] },
-    transports: [webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      relay: circuitRelayServer({
-        reservations: { maxReservations: 100, defaultDataLimit: 1n << 30n },
-      }),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        scoreParams: { IPColocationFactorWeight: 0 },
-      }),
-    },
-  });
-  relay.services.pubsub.subscribe(JOB_TOPIC);
-  return relay;
-}
-
-interface Net {
-  relay: Awaited<ReturnType<typeof startRelay>>;
-  nodes: PhaseLibp2p[];
-  stop(): Promise<void>;
-}
-
-async function network(
-  executors: ExecuteJob[],
-): Promise<Net & { submitterNode: PhaseLibp2p; ran: string[]; executorNodes: ExecutorNode[] }> {
-  const relay = await startRelay();
-  const relays = relay.getMultiaddrs().map(String);
-  const nodes: PhaseLibp2p[] = [];
-  const ran: string[] = [];
-  const executorNodes: ExecutorNode[] = [];
-  for (const exec of executors) {
-    const keyPair = generateKeyPair();
-    const node = await startClientNode(keyPair, { relays, reserve: false });
-    nodes.push(node);
-    executorNodes.push(startExecutorNode(node, {
-      keyPair,
-      execute: exec,
-      runtime: "deno",
-      engine: "v8",
-      topic: JOB_TOPIC,
-      slots: 2,
-      onEvent: (e) => {
-        if (e.event === "finished") ran.push(`${node.peerId}:${e.jobId}`);
-      },
-    }));
-  }
-  const submitterNode = await startClientNode(generateKeyPair(), { relays, reserve: true });
-  // Let gossipsub meshes form before the first announcement.
-  const until = Date.now() + 5000;
-  while (relay.services.pubsub.getSubscribers(JOB_TOPIC).length < executors.length) {
-    if (Date.now() > until) throw new Error("executors did not subscribe");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    relay,
-    nodes,
-    submitterNode,
-    ran,
-    executorNodes,
-    async stop() {
-      await Promise.all([...nodes, submitterNode].map((n) => n.stop()));
-      await relay.stop();
-    },
-  };
-}
 
 function job(redundancy = 1, extra: { timeoutMs?: number; deadlineMs?: number } = {}) {
   const keyPair = generateKeyPair();
