@@ -57,7 +57,8 @@ const loopWasm = wabt.parseWat(
 function runLoop(engine: "jit" | "interp") {
   let run: (n: number) => bigint, fuel: (() => number) | undefined;
   if (engine === "jit") {
-    run = new WebAssembly.Instance(new WebAssembly.Module(loopWasm)).exports.run as typeof run;
+    run = new WebAssembly.Instance(new WebAssembly.Module(loopWasm as Uint8Array<ArrayBuffer>))
+      .exports.run as typeof run;
   } else {
     const inst = instantiate(compileModule(loopWasm), {});
     run = inst.exports.run as typeof run;

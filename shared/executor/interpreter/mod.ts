@@ -19,7 +19,23 @@
  * with {@linkcode FuelExhausted} before the first instruction that would
  * exceed it (`fuelUsed()` then equals the limit), and a trap charges exactly
  * the instructions up to and including the trapping one. The count depends
- * only on the module and its inputs, so it is identical on every host.
+ * only on the module and its inputs, so it is identical on every host
+ * (checked in Deno and workerd by `workerd_test.ts`).
+ *
+ * ## Deadline
+ * `deadline` (ms since the epoch) is compared with `Date.now()` every 2^18
+ * instructions and on no other occasion. Cloudflare Workers do not advance
+ * `Date.now()` while a request computes, so there the platform's CPU limit
+ * and the fuel limit are what stop a runaway guest.
+ *
+ * ## Limits and traps
+ * Traps throw {@linkcode WasmTrap} with V8's messages ("unreachable",
+ * "divide by zero", "memory access out of bounds", ...). Wasm calls do not
+ * recurse in JavaScript: more than 20 000 nested calls, or a value stack
+ * above 16 MiB, trap with "call stack exhausted". `memory.grow` beyond
+ * `maxMemoryPages` returns -1; a declared minimum above it throws
+ * {@linkcode WasmMemoryLimit}. Not supported: SIMD, threads/shared memory,
+ * memory64, multiple memories, table imports, exception handling, tail calls.
  *
  * @example
  * ```ts
