@@ -11,7 +11,7 @@ import { loadNodeKey } from "./keys.ts";
 import { resolveRelays } from "./_relay_addr.ts";
 import { startClientNode } from "./_p2p.ts";
 import { createExecute } from "./_execute.ts";
-import { startExecutorNode } from "../shared/node/mod.ts";
+import { type ExecuteJob, startExecutorNode } from "../shared/node/mod.ts";
 import { JOB_TOPIC } from "../shared/protocol/mod.ts";
 import { PhaseError } from "../shared/errors.ts";
 import { EXIT_LOCAL_ERROR, EXIT_USAGE } from "./exit_codes.ts";
@@ -69,7 +69,7 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
     );
   const node = startExecutorNode(libp2p, {
     keyPair,
-    execute: createExecute({ engine: engine as "jit" | "interp" | "auto" }),
+    execute: misbehave(createExecute({ engine: engine as "jit" | "interp" | "auto" })),
     runtime: "deno",
     engine: engine === "interp" ? "interp" : "v8",
     topic: JOB_TOPIC,
@@ -86,6 +86,17 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
   await libp2p.stop();
   log({ event: "stopped", stats: node.stats });
   return 0;
+}
+
+// Test-only: PHASE_TEST_MISBEHAVE=lie makes this node return a wrong output
+// (with a valid receipt over it), so tests can prove that redundancy catches
+// liars. Never set it outside tests.
+function misbehave(execute: ExecuteJob): ExecuteJob {
+  if (Deno.env.get("PHASE_TEST_MISBEHAVE") !== "lie") return execute;
+  return async (...args) => {
+    const result = await execute(...args);
+    return { ...result, stdout: new TextEncoder().encode("a lie\n") };
+  };
 }
 
 async function fetchModule(base: string, sha256: string): Promise<Uint8Array> {
