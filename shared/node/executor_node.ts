@@ -16,10 +16,11 @@ import type { GossipSub } from "@libp2p/gossipsub";
 import { multiaddr } from "@multiformats/multiaddr";
 import { PhaseError } from "../errors.ts";
 import { type KeyPair, sha256Hex } from "../crypto/mod.ts";
-import { inputSha256, type JobManifest, validateManifest } from "../manifest/mod.ts";
+import { inputSha256, type JobManifest, validateManifestAsync } from "../manifest/mod.ts";
 import { buildReceipt, outputSha256 } from "../receipt/mod.ts";
 import {
   type Announcement,
+  type Assign,
   type Blob,
   decodeAnnouncement,
   JOB_PROTOCOL,
@@ -165,7 +166,7 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     if (a.exclude.includes(libp2p.peerId.toString())) return;
     let manifest: JobManifest;
     try {
-      manifest = validateManifest(a.manifest);
+      manifest = await validateManifestAsync(a.manifest);
     } catch (err) {
       emit({ event: "skipped", jobId: String(a.manifest.id), reason: errText(err) });
       return;
@@ -282,7 +283,7 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
       }
       stats.assigned++;
       emit({ event: "assigned", jobId, attempt: message.attempt });
-      await runAssigned(channel, manifest, blobs);
+      await runAssigned(channel, manifest, message, blobs);
     } catch (err) {
       stats.failed++;
       emit({ event: "failed", jobId, reason: errText(err) });
@@ -301,32 +302,63 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
     }
   }
 
-  async function moduleFor(manifest: JobManifest, blobs: Map<string, Uint8Array>) {
-    const { sha256, url } = manifest.module;
-    let bytes = blobs.get("module") ?? cache.get(sha256);
-    if (!bytes && options.fetchModule) bytes = await options.fetchModule(sha256, url);
+  // The channel has already checked every attachment against the SHA-256 it
+  // was announced with, so comparing those announced hashes with the manifest
+  // is enough: no need to hash the bytes again.
+  function attached(assign: Assign, blobs: Map<string, Uint8Array>, name: string) {
+    const meta = assign.attachments.find((a) => a.name === name);
+    const bytes = blobs.get(name);
+    return meta && bytes ? { bytes, sha256: meta.sha256 } : undefined;
+  }
+
+  async function moduleFor(manifest: JobManifest, assign: Assign, blobs: Map<string, Uint8Array>) {
+    const { sha256, url, size } = manifest.module;
+    const sent = attached(assign, blobs, "module");
+    let bytes: Uint8Array | undefined;
+    if (sent) {
+      if (sent.sha256 !== sha256) {
+        throw new PhaseError("module_hash_mismatch", "the module sent is not the manifest's");
+      }
+      bytes = sent.bytes;
+    } else {
+      bytes = cache.get(sha256); // verified when it was stored
+      if (!bytes && options.fetchModule) {
+        bytes = await options.fetchModule(sha256, url);
+        if (sha256Hex(bytes) !== sha256) {
+          throw new PhaseError("module_hash_mismatch", "the fetched module is not the manifest's");
+        }
+      }
+    }
     if (!bytes) {
       throw new PhaseError("module_unavailable", "the module was not sent and not cached");
     }
-    if (bytes.length !== manifest.module.size || sha256Hex(bytes) !== sha256) {
-      throw new PhaseError("module_hash_mismatch", "module bytes do not match the manifest");
+    if (bytes.length !== size) {
+      throw new PhaseError("module_hash_mismatch", "module size does not match the manifest");
     }
     cache.set(sha256, bytes);
     return bytes;
   }
 
-  function inputsFor(manifest: JobManifest, blobs: Map<string, Uint8Array>): JobInputs {
-    const stdin = manifest.stdin ? blobs.get("stdin") : new Uint8Array(0);
-    if (!stdin || (manifest.stdin && sha256Hex(stdin) !== manifest.stdin.sha256)) {
-      throw new PhaseError("input_mismatch", "stdin missing or not matching the manifest");
+  function inputsFor(
+    manifest: JobManifest,
+    assign: Assign,
+    blobs: Map<string, Uint8Array>,
+  ): JobInputs {
+    let stdin: Uint8Array = new Uint8Array(0);
+    if (manifest.stdin) {
+      const sent = attached(assign, blobs, "stdin");
+      if (!sent || sent.sha256 !== manifest.stdin.sha256) {
+        throw new PhaseError("input_mismatch", "stdin missing or not matching the manifest");
+      }
+      stdin = sent.bytes;
     }
     const files = new Map<string, Uint8Array>();
     for (const [path, ref] of Object.entries(manifest.files)) {
-      const bytes = blobs.get(`file:${path}`);
-      if (!bytes || bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
+      const sent = attached(assign, blobs, `file:${path}`);
+      if (!sent || sent.sha256 !== ref.sha256 || sent.bytes.length !== ref.size) {
         throw new PhaseError("input_mismatch", `input file ${path} missing or not matching`);
       }
-      files.set(path, bytes);
+      files.set(path, sent.bytes);
     }
     return { stdin, files };
   }
@@ -334,11 +366,12 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
   async function runAssigned(
     channel: JobChannel,
     manifest: JobManifest,
+    assign: Assign,
     blobs: Map<string, Uint8Array>,
   ): Promise<void> {
     const jobId = manifest.id;
-    const module = await moduleFor(manifest, blobs);
-    const inputs = inputsFor(manifest, blobs);
+    const module = await moduleFor(manifest, assign, blobs);
+    const inputs = inputsFor(manifest, assign, blobs);
     const controller = new AbortController();
     running.set(jobId, controller);
     stats.running++;

@@ -14,7 +14,7 @@ import type { PhaseLibp2p } from "../node/executor_node.ts";
 import { PhaseError } from "../errors.ts";
 import { sha256Hex } from "../crypto/mod.ts";
 import type { JobManifest } from "../manifest/mod.ts";
-import { type JobOutput, outputSha256, type Receipt, verifyReceipt } from "../receipt/mod.ts";
+import { type JobOutput, outputSha256, type Receipt, verifyReceiptAsync } from "../receipt/mod.ts";
 import {
   type Announcement,
   type Blob,
@@ -302,7 +302,7 @@ export async function createSubmitter(
             Math.max(0, manifest.deadline - Date.now()),
           );
           const { message, blobs: out } = await channel.expect(["result"], { timeoutMs: waitMs });
-          const success = verifyResult(manifest, message, out, executor);
+          const success = await verifyResult(manifest, message, out, executor);
           attempt.outputSha256 = success.receipt.outputSha256;
           attempt.outcome = "pending";
           attempt.ms = Date.now() - started;
@@ -341,9 +341,21 @@ export async function createSubmitter(
   };
 }
 
+// Module hashes by buffer, so resubmitting the same bytes does not hash them again.
+const moduleHashes = new WeakMap<Uint8Array, string>();
+
+function moduleHash(bytes: Uint8Array): string {
+  let hash = moduleHashes.get(bytes);
+  if (!hash) {
+    hash = sha256Hex(bytes);
+    moduleHashes.set(bytes, hash);
+  }
+  return hash;
+}
+
 function checkRequest(job: JobRequest): void {
   const m = job.manifest;
-  if (job.module.length !== m.module.size || sha256Hex(job.module) !== m.module.sha256) {
+  if (job.module.length !== m.module.size || moduleHash(job.module) !== m.module.sha256) {
     throw new PhaseError("module_hash_mismatch", "module bytes do not match the manifest");
   }
   if (m.stdin && (!job.stdin || sha256Hex(job.stdin) !== m.stdin.sha256)) {
@@ -359,12 +371,12 @@ function checkRequest(job: JobRequest): void {
 }
 
 /** Checks a result against the job: outputs, receipt signature, job, executor identity. */
-function verifyResult(
+async function verifyResult(
   manifest: JobManifest,
   message: Result,
   blobs: Map<string, Uint8Array>,
   executor: string,
-): Success {
+): Promise<Success> {
   const files: Record<string, Uint8Array> = {};
   for (const [name, bytes] of blobs) {
     if (name.startsWith("file:")) files[name.slice(5)] = bytes;
@@ -382,7 +394,7 @@ function verifyResult(
     files,
   };
   const receipt = message.receipt as unknown as Receipt;
-  verifyReceipt(receipt, { manifest, output });
+  await verifyReceiptAsync(receipt, { manifest, output });
   if (receipt.executorPeerId !== executor) {
     throw new PhaseError(
       "receipt_executor_mismatch",
