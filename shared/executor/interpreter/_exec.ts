@@ -151,11 +151,13 @@ export class Machine {
   /** Re-reads the memory buffer (after host calls or growth). */
   syncMemory() {
     const m = this.memObj;
-    if (m === null || m.buffer === this.memBuf) return;
-    this.memBuf = m.buffer;
-    this.mem = new Uint8Array(this.memBuf);
-    this.m32 = new Int32Array(this.memBuf, 0, this.memBuf.byteLength >>> 2);
-    this.dv = new DataView(this.memBuf);
+    if (m === null || (m.buffer === this.memBuf && this.mem.length === m.buffer.byteLength)) return;
+    // Fixed-length views over the current size (a resizable buffer keeps its identity).
+    const buf = m.buffer, n = buf.byteLength;
+    this.memBuf = buf;
+    this.mem = new Uint8Array(buf, 0, n);
+    this.m32 = new Int32Array(buf, 0, n >>> 2);
+    this.dv = new DataView(buf, 0, n);
   }
 
   /** memory.grow: returns the old size in pages or -1. */
@@ -2063,13 +2065,21 @@ export class InterpMemory {
   /** Maximum size in pages. */
   readonly maxPages: number;
 
-  /** Creates a memory of `pages` pages that may grow to `maxPages`. */
+  /** Growths so far (copying ones). */
+  #grows = 0;
+
+  /**
+   * Creates a memory of `pages` pages that may grow to `maxPages`. Growth
+   * copies into a new (fixed-size, fastest to access) buffer; after 8 growths
+   * the memory moves to a resizable ArrayBuffer, where it grows in place, so a
+   * guest that grows page by page does not cost quadratic copying.
+   */
   constructor(pages: number, maxPages: number) {
-    this.#buf = new ArrayBuffer(pages * PAGE);
     this.maxPages = maxPages;
+    this.#buf = new ArrayBuffer(pages * PAGE);
   }
 
-  /** The current contents (a new object after each growth). */
+  /** The current contents (grows in place when resizable, else a new object after each growth). */
   get buffer(): ArrayBuffer {
     return this.#buf;
   }
@@ -2079,9 +2089,29 @@ export class InterpMemory {
     const old = this.#buf.byteLength / PAGE;
     if (delta === 0) return old;
     if (old + delta > this.maxPages) return -1;
-    let nb: ArrayBuffer;
+    const rab = this.#buf as ArrayBuffer & { resizable?: boolean; resize?(n: number): void };
+    if (rab.resizable) {
+      try {
+        rab.resize!((old + delta) * PAGE);
+        return old;
+      } catch {
+        return -1;
+      }
+    }
+    let nb: ArrayBuffer | undefined;
+    if (++this.#grows > 8) {
+      try {
+        nb = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(
+          (old + delta) * PAGE,
+          { maxByteLength: this.maxPages * PAGE },
+        );
+        if (!(nb as { resizable?: boolean }).resizable) nb = undefined;
+      } catch {
+        nb = undefined;
+      }
+    }
     try {
-      nb = new ArrayBuffer((old + delta) * PAGE);
+      nb ??= new ArrayBuffer((old + delta) * PAGE);
     } catch {
       return -1;
     }

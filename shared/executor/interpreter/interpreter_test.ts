@@ -476,3 +476,31 @@ Deno.test("host functions may call back into the instance (re-entrancy, stack gr
   assertEquals(outcome(() => interp.outer(30000)), { err: "stack" });
   assertEquals(interp.outer(3), 14);
 });
+
+Deno.test("memory growing page by page (in place after a few growths) equals V8", async () => {
+  const bytes = await wat(`(module (memory (export "mem") 1 3000)
+    (func (export "grow") (param i32) (result i32) (local i32 i32)
+      block loop
+        local.get 1 local.get 0 i32.ge_u br_if 1
+        i32.const 1 memory.grow local.set 2
+        ;; write the page number into the last byte of the new page
+        memory.size i32.const 16 i32.shl i32.const 1 i32.sub local.get 2 i32.store8
+        local.get 1 i32.const 1 i32.add local.set 1 br 0
+      end end
+      memory.size)
+    (func (export "sum") (result i32) (local i32 i32)
+      block loop
+        local.get 0 memory.size i32.const 16 i32.shl i32.ge_u br_if 1
+        local.get 1 local.get 0 i32.const 65535 i32.add i32.load8_u i32.add local.set 1
+        local.get 0 i32.const 65536 i32.add local.set 0 br 0
+      end end local.get 1))`);
+  const { v8, interp } = both(bytes);
+  const t0 = performance.now();
+  assertEquals(interp.grow(1500), v8.grow(1500));
+  assert(performance.now() - t0 < 5000, "growth must not copy quadratically");
+  assertEquals(interp.sum(), v8.sum());
+  assertEquals(interp.mem.buffer.byteLength, v8.mem.buffer.byteLength);
+  assertEquals(interp.mem.grow(10), v8.mem.grow(10));
+  assertEquals(interp.sum(), v8.sum());
+  assertEquals(interp.grow(2000), v8.grow(2000));
+});
