@@ -112,7 +112,7 @@ async function relayVersion(bundle: BundleResult): Promise<string> {
 }
 
 /** Default state dir of the relay when none is configured (mirrors relay/). */
-export const RELAY_DEFAULT_STATE_DIR = ".phase";
+export const RELAY_DEFAULT_STATE_DIR = ".phase/relay";
 
 /** Builds everything `deno task dist` builds. */
 export async function buildDist(options: DistOptions = {}): Promise<DistResult> {
