@@ -43,6 +43,15 @@ function finished(nodes: Proc[], jobId: string): string[] {
     .map((n) => n.json[0].peerId as string);
 }
 
+/** The nodes that logged finishing `jobId`, once `count` have (they log just after replying). */
+async function finishedBy(nodes: Proc[], jobId: string, count: number): Promise<string[]> {
+  const until = Date.now() + 5000;
+  while (finished(nodes, jobId).length < count && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return finished(nodes, jobId);
+}
+
 Deno.test("phase submit runs hello on a node; phase verify accepts the result", opts, async () => {
   await withNetwork(3, async (relayUrl, nodes, home) => {
     const stdinFile = `${home}/in.txt`;
@@ -93,7 +102,7 @@ Deno.test("phase submit runs hello on a node; phase verify accepts the result", 
     assertEquals(result.receipts.length, 1);
     const executor = result.receipts[0].executorPeerId;
     assert(nodes.some((n) => n.peerId === executor), "executor is one of our nodes");
-    assertEquals(finished(nodes, result.manifest.id), [executor]);
+    assertEquals(await finishedBy(nodes, result.manifest.id, 1), [executor]);
 
     const file = `${home}/result.json`;
     await Deno.writeTextFile(file, json.stdout);
@@ -138,7 +147,7 @@ Deno.test("redundancy 3 agrees across three nodes", opts, async () => {
       new Set(result.receipts.map((r: { executorPeerId: string }) => r.executorPeerId)).size,
       3,
     );
-    assertEquals(finished(nodes, result.manifest.id).length, 3);
+    assertEquals((await finishedBy(nodes, result.manifest.id, 3)).length, 3);
   });
 });
 
@@ -263,8 +272,10 @@ Deno.test("50 concurrent submissions complete once each", opts, async () => {
       for (const [i, r] of results.entries()) {
         assertMatch(new TextDecoder().decode(r.output.stdout), new RegExp(`job-${i}\\b`));
       }
-      // Each job ran on exactly one node, once.
-      for (const j of jobs) assertEquals(finished(nodes, j.manifest.id).length, 1);
+      // Each job ran on exactly one node, once (the nodes log it just after replying).
+      for (const j of jobs) {
+        assertEquals((await finishedBy(nodes, j.manifest.id, 1)).length, 1, j.manifest.id);
+      }
       await submitter.stop();
     } finally {
       await libp2p.stop();
