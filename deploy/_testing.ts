@@ -21,7 +21,6 @@ export function testBuild(): Promise<DistResult & { outDir: string; log: string[
       outDir,
       compression: "gzip",
       compile: false,
-      entry: Deno.env.get("PHASE_DIST_TEST_ENTRY"),
       log: (line) => log.push(line),
     });
     console.log(

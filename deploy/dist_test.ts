@@ -25,10 +25,9 @@ import { run } from "./_run.ts";
 import { listFiles } from "./_package.ts";
 import { sha256Hex } from "../shared/crypto/mod.ts";
 
-// The suite packages the real relay (relay/main.ts, or PHASE_DIST_TEST_ENTRY while
-// developing the packaging). Without one the tests are reported as ignored, not passed.
-const entry = Deno.env.get("PHASE_DIST_TEST_ENTRY") ??
-  new URL("../relay/main.ts", import.meta.url).pathname;
+// The suite packages the real relay. Without relay/main.ts the tests are
+// reported as ignored, not passed.
+const entry = new URL("../relay/main.ts", import.meta.url).pathname;
 const haveRelay = await Deno.stat(entry).then(() => true, () => false);
 if (!haveRelay) console.error(`deploy tests ignored: ${entry} does not exist yet`);
 const opts = { sanitizeOps: false, sanitizeResources: false, ignore: !haveRelay };
@@ -105,6 +104,8 @@ Deno.test(
         "127.0.0.1",
         "--port",
         String(port),
+        "--ws-port",
+        String(freePort()),
       ], { port, env: { HOME: root } });
       try {
         console.log(
@@ -220,6 +221,8 @@ Deno.test("arm64: relay runs under qemu-user-static (--version, /health)", opts,
       "127.0.0.1",
       "--port",
       String(port),
+      "--ws-port",
+      String(freePort()),
     ], { port, timeoutMs: 90_000, env: { HOME: root } });
     console.log(`figure: arm64 relay under qemu start to /health: ${relay.startMs.toFixed(0)} ms`);
     const stop = await stopRelay(relay);

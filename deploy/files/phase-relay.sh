@@ -5,7 +5,8 @@
 # lib/phase-relay/deno with exactly the permissions the relay needs:
 #   net   all hosts: it listens on --bind/--port and dials --bootstrap peers
 #         and peers learned over libp2p, whose addresses are not known upfront
-#   read  its own lib dir, /etc/phase, the --config file and the state dir
+#   read  its own lib dir, /etc/phase, the state dir, and the --config,
+#         --web-root and --releases-dir paths (flags or PHASE_* env)
 #   write the state dir only
 #   env   the PHASE_* variables it reads, plus DEBUG/NO_COLOR/TERM for logging
 #   sys   the interface list (to announce its listen addresses) and hostname
@@ -22,27 +23,39 @@ fi
 
 state_dir="${PHASE_STATE_DIR:-}"
 config="${PHASE_CONFIG:-}"
+web_root="${PHASE_WEB_ROOT:-}"
+releases_dir="${PHASE_RELEASES_DIR:-}"
 prev=""
 for arg in "$@"; do
   case "$prev" in
     --state-dir) state_dir="$arg" ;;
     --config) config="$arg" ;;
+    --web-root) web_root="$arg" ;;
+    --releases-dir) releases_dir="$arg" ;;
   esac
   case "$arg" in
     --state-dir=*) state_dir="${arg#--state-dir=}" ;;
     --config=*) config="${arg#--config=}" ;;
+    --web-root=*) web_root="${arg#--web-root=}" ;;
+    --releases-dir=*) releases_dir="${arg#--releases-dir=}" ;;
   esac
   prev="$arg"
 done
 [ -n "$state_dir" ] || state_dir="@DEFAULT_STATE_DIR@"
 
-# Deno permission paths must exist to be resolved the same way later.
-case "$state_dir" in /*) ;; *) state_dir="$PWD/$state_dir" ;; esac
-read_list="$lib,/etc/phase,$state_dir"
-if [ -n "$config" ]; then
-  case "$config" in /*) ;; *) config="$PWD/$config" ;; esac
-  read_list="$read_list,$config"
+# The packaged web node, unless told otherwise.
+extra=""
+if [ -z "$web_root" ] && [ -d "$lib/web" ]; then
+  web_root="$lib/web"
+  extra="--web-root=$lib/web"
 fi
+
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+state_dir=$(abs "$state_dir")
+read_list="$lib,/etc/phase,$state_dir"
+for path in "$config" "$web_root" "$releases_dir"; do
+  [ -z "$path" ] || read_list="$read_list,$(abs "$path")"
+done
 
 export DENO_NO_UPDATE_CHECK=1
 export DENO_NO_PROMPT=1
@@ -57,4 +70,4 @@ exec "$lib/deno" run --no-config --no-lock --no-remote --no-npm --cached-only --
   --allow-env=@ENV_ALLOW@ \
   --allow-sys=@SYS_ALLOW@ \
   --preload "$lib/env_prelude.js" \
-  "$lib/relay.js" "$@"
+  "$lib/relay.js" ${extra:+"$extra"} "$@"
