@@ -1,0 +1,161 @@
+// Relay figures, with the relay as a real process (relay/main.ts):
+// - cold start: process spawn -> "relay listening" -> /health answers;
+// - gossip hop latency client -> relay -> client over 1,000 announcements;
+// - relayed stream throughput, 16 MB one way over /p2p-circuit;
+// - N concurrent WebSocket libp2p peers from a separate process: time to
+//   connect them all and relay RSS per connection.
+//
+// deno run -A tests/bench/relay_bench.ts [--peers 1000] [--messages 1000]
+
+import { multiaddr } from "@multiformats/multiaddr";
+import { Proc, startRelayProcess } from "../_processes.ts";
+import { startClientNode } from "../../cli/_p2p.ts";
+import { generateKeyPair } from "../../shared/crypto/mod.ts";
+import { buildManifest } from "../../shared/manifest/mod.ts";
+import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
+
+const flag = (name: string, fallback: number) => {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+};
+const PEERS = flag("peers", 1000);
+const MESSAGES = flag("messages", 1000);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+function rssKiB(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(status.match(/VmRSS:\s+(\d+)/)![1]);
+}
+
+// Cold start, five times.
+const starts: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  const relay = await startRelayProcess();
+  await (await fetch(`${relay.httpUrl}/health`)).body?.cancel();
+  starts.push(performance.now() - t);
+  const logged = relay.proc.json[0].startupMs as number;
+  if (i === 0) console.log(`relay startup inside the process (key, libp2p, HTTP): ${logged} ms`);
+  await relay.stop();
+}
+console.log(
+  `relay cold start (spawn -> listening -> /health answered): median ${
+    pct(starts, 50).toFixed(0)
+  } ms (5 runs; includes Deno's own start and module loading)`,
+);
+
+const relay = await startRelayProcess();
+try {
+  // Gossip hop latency.
+  const a = await startClientNode(generateKeyPair(), { relays: relay.multiaddrs, reserve: false });
+  const b = await startClientNode(generateKeyPair(), { relays: relay.multiaddrs, reserve: true });
+  const keyPair = generateKeyPair();
+  const sent = new Map<string, number>();
+  const hops: number[] = [];
+  let arrived: (() => void) | undefined;
+  b.services.pubsub.subscribe(JOB_TOPIC);
+  b.services.pubsub.addEventListener("message", (e) => {
+    const id = JSON.parse(new TextDecoder().decode(e.detail.data)).manifest.id;
+    const t = sent.get(id);
+    if (t !== undefined) {
+      hops.push(performance.now() - t);
+      sent.delete(id);
+      arrived?.();
+    }
+  });
+  const messages = Array.from({ length: MESSAGES + 20 }, () => {
+    const manifest = buildManifest({ module: { sha256: "a".repeat(64), size: 10 } }, keyPair);
+    return {
+      id: manifest.id,
+      bytes: new TextEncoder().encode(JSON.stringify({
+        v: 1,
+        type: "announce",
+        manifest,
+        submitter: a.peerId.toString(),
+        addrs: [],
+        round: 1,
+        exclude: [],
+      })),
+    };
+  });
+  // Warm up until b is in the relay's mesh.
+  const until = Date.now() + 15_000;
+  let w = 0;
+  while (hops.length === 0 && Date.now() < until) {
+    const m = messages[w++ % 20];
+    sent.set(m.id, performance.now());
+    await a.services.pubsub.publish(JOB_TOPIC, m.bytes);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  hops.length = 0;
+  sent.clear();
+  for (const m of messages.slice(20)) {
+    const got = new Promise<void>((resolve) => (arrived = resolve));
+    sent.set(m.id, performance.now());
+    await a.services.pubsub.publish(JOB_TOPIC, m.bytes);
+    await Promise.race([got, new Promise((r) => setTimeout(r, 1000))]);
+  }
+  console.log(
+    `gossip hop client -> relay -> client (${hops.length}/${MESSAGES} delivered): median ${
+      pct(hops, 50).toFixed(2)
+    } ms, p99 ${pct(hops, 99).toFixed(2)} ms`,
+  );
+
+  // Relayed stream throughput: 16 MB from a to b through b's circuit address.
+  let done: (n: number) => void;
+  const total = new Promise<number>((r) => (done = r));
+  await b.handle("/phase/bench-sink/1.0.0", async (stream) => {
+    let n = 0;
+    for await (const chunk of stream) {
+      n += chunk instanceof Uint8Array ? chunk.length : chunk.byteLength;
+      if (n >= 16 * 1024 * 1024) break;
+    }
+    done(n);
+    await stream.close();
+  }, { runOnLimitedConnection: true });
+  const circuit = b.getMultiaddrs().find((m) => m.toString().includes("/p2p-circuit"))!;
+  const stream = await a.dialProtocol(multiaddr(circuit.toString()), "/phase/bench-sink/1.0.0", {
+    runOnLimitedConnection: true,
+  });
+  const chunk = new Uint8Array(64 * 1024).fill(7);
+  const t = performance.now();
+  for (let off = 0; off < 16 * 1024 * 1024; off += chunk.length) {
+    if (!stream.send(chunk)) await stream.onDrain();
+  }
+  await total;
+  const s = (performance.now() - t) / 1000;
+  console.log(`relayed stream throughput, 16 MB over /p2p-circuit: ${(16 / s).toFixed(1)} MB/s`);
+  await Promise.all([a.stop(), b.stop()]);
+
+  // N concurrent peers from a separate process.
+  await new Promise((r) => setTimeout(r, 1000));
+  const pid = relay.proc.child.pid;
+  const before = rssKiB(pid);
+  const peers = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tests/bench/_relay_peers.ts", String(PEERS), relay.multiaddrs[0]],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = peers.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const line = (await reader.read()).value ?? "{}";
+  const report = JSON.parse(line);
+  await new Promise((r) => setTimeout(r, 3000)); // let the relay settle (identify, gossipsub)
+  const status = await (await fetch(`${relay.httpUrl}/status`)).json();
+  const after = rssKiB(pid);
+  console.log(
+    `${report.connected} concurrent WebSocket peers (separate process): connected in ${
+      (report.ms / 1000).toFixed(1)
+    } s; relay RSS ${(before / 1024).toFixed(0)} -> ${(after / 1024).toFixed(0)} MiB = ${
+      ((after - before) / report.connected).toFixed(0)
+    } KiB per connection (${status.connections.total} connections seen by the relay)`,
+  );
+  await peers.stdin.close();
+  await peers.status;
+} finally {
+  await relay.stop();
+}
+void Proc;
