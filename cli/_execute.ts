@@ -1,11 +1,11 @@
-// Runs jobs for `phase node`: maps a manifest to the executor's job spec and
-// runs it through the Deno host (each job isolated, wall-clock enforced).
+// Runs jobs for `phase node` and `phase run`: maps a manifest to the
+// executor's job spec and runs it in the Deno host's Worker pool (each job
+// isolated, wall-clock limit enforced inside the Worker).
 
-import type { ExecuteJob } from "../shared/node/mod.ts";
+import type { ExecuteJob, JobInputs } from "../shared/node/mod.ts";
 import type { JobManifest } from "../shared/manifest/mod.ts";
-import type { JobInputs } from "../shared/node/mod.ts";
 import type { JobSpec } from "../shared/executor/mod.ts";
-import { runJob } from "../shared/executor/mod.ts";
+import { DenoHost } from "./host/mod.ts";
 
 /** The executor's job spec for a manifest and its checked inputs. */
 export function jobSpecFor(manifest: JobManifest, inputs: JobInputs): JobSpec {
@@ -20,13 +20,24 @@ export function jobSpecFor(manifest: JobManifest, inputs: JobInputs): JobSpec {
   };
 }
 
-/** Creates the node's {@linkcode ExecuteJob}. */
-export function createExecute(options: { engine?: "jit" | "interp" | "auto" } = {}): ExecuteJob {
-  return async (module, manifest, inputs) => {
-    const r = await runJob(module, jobSpecFor(manifest, inputs), {
-      engine: options.engine ?? "jit",
-      moduleKey: manifest.module.sha256,
-    });
-    return { ...r, engine: r.engine === "jit" ? "v8" : r.engine };
+/** Engine name as receipts and offers state it. */
+export function engineLabel(engine: string): string {
+  return engine === "jit" ? "v8" : engine;
+}
+
+/** Creates the node's {@linkcode ExecuteJob} on a pool of `slots` Workers. */
+export function createExecute(
+  options: { engine?: "jit" | "interp" | "auto"; slots?: number } = {},
+): { execute: ExecuteJob; close(): void } {
+  const host = new DenoHost(options.slots ?? 1);
+  return {
+    execute: async (module, manifest, inputs) => {
+      const r = await host.run(module, jobSpecFor(manifest, inputs), {
+        engine: options.engine ?? "jit",
+        moduleKey: manifest.module.sha256,
+      });
+      return { ...r, engine: engineLabel(r.engine) };
+    },
+    close: () => host.close(),
   };
 }

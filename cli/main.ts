@@ -9,6 +9,7 @@
 
 import type { Command } from "./command.ts";
 import { nodeCommand } from "./node_cmd.ts";
+import { runCommand } from "./run_cmd.ts";
 import { submitCommand } from "./submit_cmd.ts";
 import { verifyCommand } from "./verify_cmd.ts";
 import { statusCommand } from "./status_cmd.ts";
@@ -21,6 +22,7 @@ import { EXIT_USAGE } from "./exit_codes.ts";
 export const COMMANDS: Command[] = [
   startCommand,
   submitCommand,
+  runCommand,
   nodeCommand,
   verifyCommand,
   statusCommand,

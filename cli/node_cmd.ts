@@ -67,9 +67,10 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
         ...fields,
       }),
     );
+  const host = createExecute({ engine: engine as "jit" | "interp" | "auto", slots });
   const node = startExecutorNode(libp2p, {
     keyPair,
-    execute: misbehave(createExecute({ engine: engine as "jit" | "interp" | "auto" })),
+    execute: misbehave(host.execute),
     runtime: "deno",
     engine: engine === "interp" ? "interp" : "v8",
     topic: JOB_TOPIC,
@@ -84,6 +85,7 @@ export async function runNode(args: string[], options: RunNodeOptions): Promise<
   });
   await node.stop();
   await libp2p.stop();
+  host.close();
   log({ event: "stopped", stats: node.stats });
   return 0;
 }

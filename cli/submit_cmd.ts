@@ -10,6 +10,7 @@ import { loadNodeKey } from "./keys.ts";
 import { resolveRelays } from "./_relay_addr.ts";
 import { startClientNode } from "./_p2p.ts";
 import { toResultJson } from "./_result_json.ts";
+import { readDir } from "./_files.ts";
 import {
   EXIT_CODES_HELP,
   EXIT_JOB_FAILED,
@@ -47,19 +48,6 @@ options:
   --help                 this text
 
 ${EXIT_CODES_HELP}`;
-
-async function readDir(root: string): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  async function walk(dir: string, prefix: string) {
-    for await (const entry of Deno.readDir(dir)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) await walk(path, `${prefix}/${entry.name}`);
-      else if (entry.isFile) files.set(`${prefix}/${entry.name}`, await Deno.readFile(path));
-    }
-  }
-  await walk(root.replace(/\/+$/, ""), "");
-  return files;
-}
 
 function progressPrinter(quiet: boolean): { onProgress: (p: Progress) => void; done: () => void } {
   if (quiet) return { onProgress: () => {}, done: () => {} };

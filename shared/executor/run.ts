@@ -11,7 +11,7 @@
 import { PhaseError } from "../errors.ts";
 import { type Engine, type EngineName, loadEngine } from "./engine.ts";
 import { MemFs } from "./memfs.ts";
-import { PAGE_BYTES, prepareModule, PrepareError, WASI_MODULE } from "./prepare.ts";
+import { PAGE_BYTES, PrepareError, prepareModule, WASI_MODULE } from "./prepare.ts";
 import type { JobStatus } from "./status.ts";
 import {
   type ClockMode,
@@ -68,6 +68,12 @@ export interface JobSpec {
   clockEpochMs?: number;
   /** Seed for deterministic randomness; real randomness when absent. */
   randomSeed?: Uint8Array;
+  /**
+   * Preopen the in-memory root as `/` (default true: every job gets one, for
+   * its input and output files). The conformance cases without a root dir
+   * expect no preopens at all.
+   */
+  preopenRoot?: boolean;
 }
 
 /** Thrown by a host's guard when the wall-clock limit stopped the guest. */
@@ -236,6 +242,7 @@ export function runJobSync(
     onStderr: options.onStderr,
     deadline: performance.now() + timeoutMs,
     sleep: options.sleep,
+    preopenRoot: job.preopenRoot,
   });
   const fs = wasi.fs;
   try {

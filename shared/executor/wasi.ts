@@ -89,6 +89,8 @@ export interface WasiOptions {
   deadline?: number;
   /** Blocks the thread for `ms` (default: `Atomics.wait`, else a spin). */
   sleep?: (ms: number) => void;
+  /** Preopen the filesystem as `/` at fd 3 (default true; false leaves no preopens). */
+  preopenRoot?: boolean;
 }
 
 /** Anything with a `buffer` that is the guest's linear memory. */
@@ -166,15 +168,17 @@ export class Wasi {
     this.#fds.set(0, stdio("stdin", STDIN_RIGHTS));
     this.#fds.set(1, stdio("stdout", STDOUT_RIGHTS));
     this.#fds.set(2, stdio("stderr", STDOUT_RIGHTS));
-    this.#fds.set(3, {
-      kind: "dir",
-      node: this.fs.root,
-      pos: 0,
-      fdflags: 0,
-      rightsBase: RIGHTS_DIR,
-      rightsInheriting: RIGHTS_ALL,
-      preopen: "/",
-    });
+    if (options.preopenRoot ?? true) {
+      this.#fds.set(3, {
+        kind: "dir",
+        node: this.fs.root,
+        pos: 0,
+        fdflags: 0,
+        rightsBase: RIGHTS_DIR,
+        rightsInheriting: RIGHTS_ALL,
+        preopen: "/",
+      });
+    }
     this.imports = this.#buildImports();
   }
 
@@ -760,7 +764,13 @@ export class Wasi {
         newPtr: number,
         newLen: number,
       ) => this.#rename(fd, oldPtr, oldLen, newFd, newPtr, newLen),
-      path_symlink: (oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number) => {
+      path_symlink: (
+        oldPtr: number,
+        oldLen: number,
+        fd: number,
+        newPtr: number,
+        newLen: number,
+      ) => {
         const target = this.#string(oldPtr, oldLen);
         if (typeof target === "number") return target;
         const r = this.#path(fd, newPtr, newLen, false);
@@ -858,7 +868,7 @@ export class Wasi {
     if (typeof r === "number") return r;
     let node = r.node;
     const wantsWrite = (rightsBase & (Rights.FD_WRITE | Rights.FD_ALLOCATE |
-      Rights.FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFlags.TRUNC) !== 0;
+          Rights.FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFlags.TRUNC) !== 0;
     if (node === undefined) {
       if (!(oflags & OFlags.CREAT)) return Errno.NOENT;
       if (r.mustBeDir || oflags & OFlags.DIRECTORY) return r.mustBeDir ? Errno.ISDIR : Errno.NOENT;

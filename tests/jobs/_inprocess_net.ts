@@ -10,7 +10,7 @@ import { identify } from "@libp2p/identify";
 import { circuitRelayServer } from "@libp2p/circuit-relay-v2";
 import { gossipsub } from "@libp2p/gossipsub";
 import { startClientNode } from "../../cli/_p2p.ts";
-import { jobSpecFor } from "../../cli/_execute.ts";
+import { engineLabel, jobSpecFor } from "../../cli/_execute.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
 import { runJob } from "../../shared/executor/mod.ts";
 import {
@@ -26,7 +26,7 @@ export const execute: ExecuteJob = async (module, manifest, inputs) => {
   const r = await runJob(module, jobSpecFor(manifest, inputs), {
     moduleKey: manifest.module.sha256,
   });
-  return { ...r, engine: r.engine === "jit" ? "v8" : r.engine };
+  return { ...r, engine: engineLabel(r.engine) };
 };
 
 /** Starts an in-process relay subscribed to the job topic. */

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Reading back every block keeps clang from removing the allocations.
+static volatile unsigned char sink;
+
 int main(void) {
   size_t total = 0;
   for (;;) {
@@ -13,6 +16,7 @@ int main(void) {
       return 1;
     }
     memset(p, 1, 1 << 20);
+    sink ^= p[(1 << 20) - 1];
     total += 1 << 20;
   }
 }
