@@ -94,7 +94,10 @@ export const jitEngine: Engine = {
       return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     } catch (err) {
       if (err instanceof WebAssembly.CompileError) {
-        throw new PhaseError("invalid_module", err.message.replace(/^WebAssembly\.Module\(\): /, ""));
+        throw new PhaseError(
+          "invalid_module",
+          err.message.replace(/^WebAssembly\.Module\(\): /, ""),
+        );
       }
       throw err;
     }

@@ -234,7 +234,9 @@ export class MemFs {
     if (size <= file.size) return true;
     if (this.usedBytes + (size - file.size) > this.#maxBytes) return false;
     if (size > file.data.length) {
-      const grown = new Uint8Array(Math.max(size, Math.min(file.data.length * 2, size + (1 << 26))));
+      const grown = new Uint8Array(
+        Math.max(size, Math.min(file.data.length * 2, size + (1 << 26))),
+      );
       grown.set(file.data.subarray(0, file.size));
       file.data = grown;
     }

@@ -33,8 +33,8 @@ export {
   DEFAULT_MAX_MODULE_BYTES,
   inspectModule,
   PAGE_BYTES,
-  prepareModule,
   PrepareError,
+  prepareModule,
   WASI_MODULE,
 } from "./prepare.ts";
 export type { ModuleInfo, PreparedModule, PrepareOptions } from "./prepare.ts";

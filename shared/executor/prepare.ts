@@ -115,7 +115,7 @@ class Reader {
     if (this.pos + len > this.end) throw invalid(`name past end at offset ${this.pos}`);
     const s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
     try {
-      return s.decode(this.bytes.subarray(this.pos, (this.pos += len)));
+      return s.decode(this.bytes.subarray(this.pos, this.pos += len));
     } catch {
       throw invalid(`malformed UTF-8 name at offset ${this.pos}`);
     }
@@ -185,8 +185,9 @@ export function inspectModule(bytes: Uint8Array): ModuleInfo {
         else if (kind === "table") {
           r.byte();
           r.tableLimits();
-        } else if (kind === "memory") info.memories.push({ ...r.limits(), import: { module, name } });
-        else if (kind === "global") {
+        } else if (kind === "memory") {
+          info.memories.push({ ...r.limits(), import: { module, name } });
+        } else if (kind === "global") {
           r.byte();
           r.byte();
         } else {

@@ -10,7 +10,6 @@
 
 import { PhaseError } from "../errors.ts";
 import { type Engine, type EngineName, loadEngine } from "./engine.ts";
-import { MemFs } from "./memfs.ts";
 import { PAGE_BYTES, PrepareError, prepareModule, WASI_MODULE } from "./prepare.ts";
 import type { JobStatus } from "./status.ts";
 import {

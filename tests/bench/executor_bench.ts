@@ -64,7 +64,7 @@ await host.run(hello, {}, { moduleKey: "hello" });
 const N = 2000;
 let t = performance.now();
 for (let i = 0; i < N; i++) await host.run(hello, { args: [String(i)] }, { moduleKey: "hello" });
-let s = (performance.now() - t) / 1000;
+const s = (performance.now() - t) / 1000;
 console.log(`hello jobs/s on one warm executor Worker (sequential): ${(N / s).toFixed(0)}`);
 
 // sha256 over MIB MiB: executor vs native gcc -O2.
