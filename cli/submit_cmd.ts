@@ -18,8 +18,8 @@ import {
   EXIT_USAGE,
   exitCodeFor,
 } from "./exit_codes.ts";
-import { generateKeyPair, sha256Hex } from "../shared/crypto/mod.ts";
-import { buildManifest, type ManifestInput } from "../shared/manifest/mod.ts";
+import { generateKeyPair } from "../shared/crypto/mod.ts";
+import { type JobInput, submitJob } from "../shared/client/mod.ts";
 import { createSubmitter, JobFailedError, type Progress } from "../shared/scheduler/mod.ts";
 import { JOB_TOPIC } from "../shared/protocol/mod.ts";
 import { isPhaseError } from "../shared/errors.ts";
@@ -109,14 +109,12 @@ export async function runSubmit(args: string[]): Promise<number> {
   const module = await Deno.readFile(positionals[0]);
   const stdin = values.stdin ? await Deno.readFile(values.stdin as string) : undefined;
   const files = values.dir ? await readDir(values.dir as string) : new Map<string, Uint8Array>();
-  const input: ManifestInput = {
-    module: { sha256: sha256Hex(module), size: module.length },
+  const job: JobInput = {
+    module,
     args: [...((values.arg as string[] | undefined) ?? []), ...tail],
     env: envFlags(values.env),
-    stdin: stdin ? { sha256: sha256Hex(stdin), size: stdin.length } : null,
-    files: Object.fromEntries(
-      [...files].map(([p, b]) => [p, { sha256: sha256Hex(b), size: b.length }]),
-    ),
+    stdin,
+    files,
     outputs: (values.output as string[] | undefined) ?? [],
     limits: {
       timeoutMs,
@@ -128,10 +126,9 @@ export async function runSubmit(args: string[]): Promise<number> {
       }),
     },
     redundancy: intFlag(values.redundancy, "redundancy", { min: 1, max: 16, fallback: 1 }),
-    deadline: Date.now() + deadlineMs,
+    deadlineMs,
   };
   const keyPair = await loadNodeKey();
-  const manifest = buildManifest(input, keyPair);
   const relay = await resolveRelays((values.relay as string[] | undefined) ?? []);
   // A fresh libp2p identity per submission: the node key may be in use by a
   // `phase node` on this machine, and two peers must not share a peer id.
@@ -142,10 +139,7 @@ export async function runSubmit(args: string[]): Promise<number> {
   const progress = progressPrinter(Boolean(values.quiet || values.json));
   try {
     const submitter = await createSubmitter(libp2p, { topic: JOB_TOPIC });
-    const result = await submitter.run(
-      { manifest, module, stdin, files },
-      { onProgress: progress.onProgress },
-    );
+    const result = await submitJob(submitter, job, { keyPair, onProgress: progress.onProgress });
     progress.done();
     if (values.json) {
       console.log(JSON.stringify(toResultJson(result), null, 2));

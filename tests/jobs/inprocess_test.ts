@@ -9,6 +9,7 @@ import { buildManifest } from "../../shared/manifest/mod.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
 import type { ExecuteJob } from "../../shared/node/mod.ts";
 import { createSubmitter, JobFailedError } from "../../shared/scheduler/mod.ts";
+import { submitJob } from "../../shared/client/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
 import { assert, assertEquals, assertRejects } from "../../shared/testing/mod.ts";
 import { execute, network } from "./_inprocess_net.ts";
@@ -127,6 +128,30 @@ Deno.test("20 concurrent jobs all complete once each", opts, async () => {
     const ids = net.ran.map((line) => line.split(":")[1]);
     assertEquals(new Set(ids).size, 20);
     assertEquals(ids.length, 20); // none ran twice
+    await submitter.stop();
+  } finally {
+    await net.stop();
+  }
+});
+
+Deno.test("submitJob builds, signs and runs a job with inputs and outputs", opts, async () => {
+  const net = await network([execute]);
+  try {
+    const submitter = await createSubmitter(net.submitterNode, { topic: JOB_TOPIC });
+    const keyPair = generateKeyPair();
+    const result = await submitJob(submitter, {
+      module: hello,
+      args: ["--stdin", "--write", "/result.txt", "written"],
+      stdin: new TextEncoder().encode("abc"),
+      files: new Map([["/data/in.txt", new TextEncoder().encode("input")]]),
+      outputs: ["/result.txt"],
+      limits: { timeoutMs: 5000 },
+    }, { keyPair });
+    assertEquals(result.output.status, "ok");
+    assert(decode(result.output.stdout).includes("abcstdin bytes: 3"));
+    assertEquals(decode(result.output.files["/result.txt"]), "written");
+    assertEquals(Object.keys(result.manifest.files), ["/data/in.txt"]);
+    verifyReceipt(result.receipts[0], { manifest: result.manifest, output: result.output });
     await submitter.stop();
   } finally {
     await net.stop();
