@@ -3,8 +3,10 @@
  * register-style code: every operand-stack entry has a fixed slot in the
  * frame (its height is static), `local.get`/`i32.const` are forwarded into
  * their consumers instead of copied, results of pure operations are written
- * straight into the local a following `local.set`/`local.tee` names, and
- * branch targets are resolved to absolute code offsets.
+ * straight into the local a following `local.set`/`local.tee` names, an i32
+ * op whose result feeds the next i32 add/and/or/xor (or an `i32.load` address
+ * computed by adding a constant) fuses with it into one op, and branch
+ * targets are resolved to absolute code offsets.
  *
  * Fuel: straight-line runs of code ("fuel blocks") start with a FUEL op that
  * charges the number of wasm instructions the run contains. For each counted
@@ -26,7 +28,7 @@ import {
   type ModuleDef,
   Reader,
 } from "./_decode.ts";
-import { Misc, Op } from "./_ops.ts";
+import { FUSE_OP1, FUSE_OP2, Misc, Op } from "./_ops.ts";
 import { WasmCompileError } from "./errors.ts";
 
 /** Compiled code for a whole module. */
@@ -968,9 +970,19 @@ class Emitter {
         default:
           if (op >= 0x28 && op <= 0x35) { // loads
             const off = this.memarg(MEM_ALIGN[op - 0x28]);
+            const prev = this.lastPure, prevEntry = this.lastPureEntry;
             const ai = this.popTo(0, I32);
             const d = this.push(MEM_TYPE[op - 0x28]);
-            if (!dead) {
+            if (
+              !dead && op === 0x28 && ai >= 0 && ai === prevEntry && this.pk[0] === 0 &&
+              prev >= 0 && !this.needFuel && this.code.length === prev + 4 &&
+              this.code[prev] === Op.ARITH_RI && this.code[prev + 1] === this.slotWord(ai)
+            ) {
+              // i32.add with a constant computed the address: one op
+              const x = this.code[prev + 2], imm = this.code[prev + 3];
+              this.code.length = prev;
+              this.setPure(this.emitOp([Op.LOAD_ADDI, this.slotWord(d), x, imm, off | 0]), d);
+            } else if (!dead) {
               const a = this.sloc(0, ai, () => 0);
               this.setPure(this.emitOp([op, this.slotWord(d), a, off | 0]), d);
             }
@@ -1033,10 +1045,12 @@ class Emitter {
       }
       return;
     }
+    const prev = this.lastPure, prevEntry = this.lastPureEntry;
     const bi = this.popTo(1, in2);
     const ai = this.popTo(0, SIG_IN1[op]);
     const d = this.push(SIG_OUT[op]);
     if (dead) return;
+    if (this.fusePair(op, ai, bi, d, prev, prevEntry)) return;
     let pc;
     const riBase = op >= 0x46 && op <= 0x4f
       ? Op.CMP_RI + op - 0x46
@@ -1058,6 +1072,46 @@ class Emitter {
       this.lastCmp = pc;
       this.lastCmpEntry = d;
     }
+  }
+
+  /**
+   * Fuses the i32 binop `op` (in FUSE_OP2) with the op just emitted (pc
+   * `prev`, in FUSE_OP1, plain or with an immediate) when that op computed
+   * one of the operands into its stack slot: one FUSE_RI/FUSE_RR op instead
+   * of two. Both instructions map to the fused op for fuel (neither traps).
+   */
+  fusePair(
+    op: number,
+    ai: number,
+    bi: number,
+    d: number,
+    prev: number,
+    prevEntry: number,
+  ): boolean {
+    const k2 = FUSE_OP2.indexOf(op);
+    if (k2 < 0 || prev < 0 || ai < 0 || bi < 0 || this.needFuel) return false;
+    const code = this.code;
+    if (code.length !== prev + 4 || code[prev + 1] !== this.slotWord(prevEntry)) return false;
+    const p = code[prev];
+    const ri = p >= Op.ARITH_RI && p <= Op.ARITH_RI + 14;
+    const k1 = FUSE_OP1.indexOf(ri ? p - Op.ARITH_RI + 0x6a : p);
+    if (k1 < 0) return false;
+    let other;
+    if (bi === prevEntry && this.pk[1] === 0 && this.pk[0] !== 2) other = 0;
+    else if (ai === prevEntry && this.pk[0] === 0 && this.pk[1] !== 2) other = 1;
+    else return false;
+    const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
+    const x = code[prev + 2], z = code[prev + 3];
+    code.length = prev;
+    const pc = this.emitOp([
+      (ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2,
+      this.slotWord(d),
+      y,
+      x,
+      z,
+    ]);
+    this.setPure(pc, d);
+    return true;
   }
 
   call(t: FuncType, opc: number, a: number, b: number, dead: boolean) {

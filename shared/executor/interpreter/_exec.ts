@@ -2040,6 +2040,542 @@ export class Machine {
             }
             break;
           }
+          // ---- fused i32 pairs: d = (x op1 z) op2 y, [d, y, x, z] (see _ops.ts) ----
+          case 0x160: { // (add x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x161: { // (add x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x162: { // (add x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x163: { // (add x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x164: { // (sub x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x165: { // (sub x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x166: { // (sub x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x167: { // (sub x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x168: { // (mul x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x169: { // (mul x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16a: { // (mul x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16b: { // (mul x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16c: { // (and x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16d: { // (and x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16e: { // (and x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x16f: { // (and x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x170: { // (or x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x171: { // (or x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x172: { // (or x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x173: { // (or x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x174: { // (xor x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x175: { // (xor x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x176: { // (xor x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x177: { // (xor x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x178: { // (shl x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x179: { // (shl x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17a: { // (shl x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17b: { // (shl x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17c: { // (shr_s x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17d: { // (shr_s x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17e: { // (shr_s x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x17f: { // (shr_s x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x180: { // (shr_u x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x181: { // (shr_u x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x182: { // (shr_u x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x183: { // (shr_u x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x184: { // (rotl x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x185: { // (rotl x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x186: { // (rotl x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x187: { // (rotl x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x188: { // (rotr x imm) add y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x189: { // (rotr x imm) and y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18a: { // (rotr x imm) or y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18b: { // (rotr x imm) xor y
+            const x = I[fp + code[pc + 3]], z = code[pc + 4];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18c: { // (add x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18d: { // (add x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18e: { // (add x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x18f: { // (add x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x190: { // (sub x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x191: { // (sub x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x192: { // (sub x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x193: { // (sub x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x194: { // (mul x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x195: { // (mul x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x196: { // (mul x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x197: { // (mul x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x198: { // (and x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x199: { // (and x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19a: { // (and x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19b: { // (and x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19c: { // (or x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19d: { // (or x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19e: { // (or x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x19f: { // (or x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a0: { // (xor x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a1: { // (xor x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a2: { // (xor x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a3: { // (xor x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a4: { // (shl x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a5: { // (shl x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a6: { // (shl x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a7: { // (shl x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a8: { // (shr_s x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1a9: { // (shr_s x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1aa: { // (shr_s x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1ab: { // (shr_s x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1ac: { // (shr_u x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1ad: { // (shr_u x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1ae: { // (shr_u x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1af: { // (shr_u x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b0: { // (rotl x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b1: { // (rotl x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b2: { // (rotl x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b3: { // (rotl x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b4: { // (rotr x z) add y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b5: { // (rotr x z) and y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b6: { // (rotr x z) or y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b7: { // (rotr x z) xor y
+            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
+            pc += 5;
+            break;
+          }
+          case 0x1b8: { // LOAD_ADDI: i32.load from (x + imm) + offset
+            const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+            pc += 5;
+            break;
+          }
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

@@ -71,7 +71,21 @@ export const Op = {
   COPY32X2: 0x156,
   /** [dst1, src1, dst2, src2] two COPY64 in sequence */
   COPY64X2: 0x157,
+  /**
+   * [dst, y, x, imm] fused i32 pair `dst = (x op1 imm) op2 y`:
+   * 0x160 + 4 * FUSE_OP1.indexOf(op1) + FUSE_OP2.indexOf(op2).
+   */
+  FUSE_RI: 0x160,
+  /** [dst, y, x, z] fused i32 pair `dst = (x op1 z) op2 y`, numbered like FUSE_RI from 0x18c. */
+  FUSE_RR: 0x18c,
+  /** [dst, x, imm, offset] i32.load from address `(x + imm) + offset` (i32.add, then the load). */
+  LOAD_ADDI: 0x1b8,
 } as const;
+
+/** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
+export const FUSE_OP1 = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78];
+/** Second ops of fused i32 pairs (commutative, so the fused value may be either operand). */
+export const FUSE_OP2 = [0x6a, 0x71, 0x72, 0x73];
 
 /** MISC sub-operations. */
 export const Misc = {
@@ -106,6 +120,7 @@ export function opLength(code: Int32Array, pc: number): number {
   }
   if (op >= Op.CMP_RI && op <= 0x118) return 4;
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
+  if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI) return 5;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

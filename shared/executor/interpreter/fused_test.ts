@@ -1,0 +1,132 @@
+// Superinstructions (fused op sequences) against V8: results, traps and fuel
+// (which must count every wasm instruction a fused op carries).
+import { assert, assertEquals, assertThrows } from "../../testing/mod.ts";
+import { both, outcome, wat } from "./_wat_test_util.ts";
+import { compileModule, FuelExhausted, instantiate } from "./mod.ts";
+import { Op } from "./_ops.ts";
+
+const OP1 = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
+const OP2 = ["add", "and", "or", "xor"];
+const IMMS = [0, 1, 5, 31, 32, 33, -1, 0x12345678];
+const VALS = [0, 1, -1, 7, 31, 32, 0x7fffffff, -0x80000000, 0x12345678, -0x5a5a5a5b];
+
+/** Fused-pair shapes: [name suffix, body, wasm instruction count]. */
+function shapes(o1: string, o2: string): [string, string, number][] {
+  const out: [string, string, number][] = [
+    // fused value as the right operand, the left a local
+    ["rr_b", `local.get 2 local.get 0 local.get 1 i32.${o1} i32.${o2}`, 5],
+    // fused value as the left operand
+    ["rr_a", `local.get 0 local.get 1 i32.${o1} local.get 2 i32.${o2}`, 5],
+    // the left operand a stack slot computed before the pair
+    [
+      "rr_s",
+      `local.get 2 i32.const 3 i32.mul local.get 0 local.get 1 i32.${o1} i32.${o2}`,
+      7,
+    ],
+    // result redirected into a local, then a chain of pairs
+    [
+      "rr_set",
+      `local.get 2 local.get 0 local.get 1 i32.${o1} i32.${o2} local.set 2
+       local.get 2 local.get 2 local.get 1 i32.${o1} i32.${o2} local.tee 2 local.get 2 i32.${o2}`,
+      14,
+    ],
+  ];
+  IMMS.forEach((k, i) => {
+    out.push([`ri_b${i}`, `local.get 2 local.get 0 i32.const ${k} i32.${o1} i32.${o2}`, 5]);
+    out.push([`ri_a${i}`, `local.get 0 i32.const ${k} i32.${o1} local.get 2 i32.${o2}`, 5]);
+  });
+  return out;
+}
+
+Deno.test("fused i32 pairs equal V8 and count every instruction", async () => {
+  const fns: string[] = [];
+  const counts = new Map<string, number>();
+  for (const o1 of OP1) {
+    for (const o2 of OP2) {
+      for (const [s, body, n] of shapes(o1, o2)) {
+        const name = `${o1}_${o2}_${s}`;
+        counts.set(name, n);
+        fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) ${body})`);
+      }
+    }
+  }
+  const bytes = await wat(`(module ${fns.join("\n")})`);
+  const { code } = compileModule(bytes).code;
+  let fused = 0;
+  for (let pc = 0; pc < code.length; pc++) {
+    if (code[pc] >= Op.FUSE_RI && code[pc] < Op.LOAD_ADDI) fused++;
+  }
+  assert(fused >= OP1.length * OP2.length * 20, `only ${fused} fused ops`);
+  const e = both(bytes);
+  for (const [name, n] of counts) {
+    for (const a of VALS) {
+      for (const b of [0, 1, 5, 31, 32, 33, -1, 0x12345678]) {
+        const c = a ^ 0x0f0f0f0f;
+        const before = e.fuelUsed();
+        assertEquals(e.interp[name](a, b, c), e.v8[name](a, b, c), `${name}(${a}, ${b}, ${c})`);
+        assertEquals(e.fuelUsed() - before, n, `${name}: fuel`);
+      }
+    }
+  }
+});
+
+Deno.test("i32.load of (x + constant) equals V8: results, bounds traps and fuel", async () => {
+  const fns: string[] = [];
+  const KS = [0, 1, 4, -4, 65532, 65533, 0x7fffffff, -1];
+  const OFFS = [0, 1, 4, 65532];
+  KS.forEach((k, i) =>
+    OFFS.forEach((off, j) =>
+      fns.push(`(func (export "l${i}_${j}") (param i32) (result i32)
+        local.get 0 i32.const ${k} i32.add i32.load offset=${off})`)
+    )
+  );
+  const bytes = await wat(
+    `(module (memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08")
+    (data (i32.const 65528) "\\11\\12\\13\\14\\15\\16\\17\\18") ${fns.join("\n")})`,
+  );
+  const { code } = compileModule(bytes).code;
+  assertEquals([...code].filter((w) => w === Op.LOAD_ADDI).length >= fns.length, true);
+  const e = both(bytes);
+  for (let i = 0; i < KS.length; i++) {
+    for (let j = 0; j < OFFS.length; j++) {
+      for (
+        const x of [0, 1, 2, 3, 4, 65528, 65531, 65532, 65533, -1, -4, 0x7fffffff, -0x80000000]
+      ) {
+        const name = `l${i}_${j}`;
+        const before = e.fuelUsed();
+        const got = outcome(() => e.interp[name](x));
+        assertEquals(got, outcome(() => e.v8[name](x)), `${name}(${x})`);
+        assertEquals(e.fuelUsed() - before, 4, `${name}(${x}): fuel`);
+      }
+    }
+  }
+});
+
+Deno.test("fuel limits inside fused sequences stop exactly", async () => {
+  const mod = compileModule(
+    await wat(`(module (memory (export "mem") 1)
+    (func (export "run") (param i32 i32) (result i32) (local i32)
+      local.get 1 local.get 0 i32.const 7 i32.rotr i32.xor local.set 2
+      local.get 2 local.get 0 local.get 1 i32.and i32.add local.set 2
+      i32.const 0 local.get 2 i32.store
+      local.get 0 i32.const 65532 i32.add i32.load offset=0
+      local.get 2 i32.add))`),
+  );
+  const full = instantiate(mod, {});
+  const want = (full.exports.run as (a: number, b: number) => number)(0, 9);
+  const total = full.fuelUsed();
+  assertEquals(total, 21);
+  for (let limit = 0; limit <= total; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    const run = () => (inst.exports.run as (a: number, b: number) => number)(0, 9);
+    if (limit < total) assertThrows(run, FuelExhausted);
+    else assertEquals(run(), want);
+    assertEquals(inst.fuelUsed(), limit, `limit ${limit}`);
+    const stored = new Int32Array((inst.exports.mem as { buffer: ArrayBuffer }).buffer)[0];
+    assertEquals(stored !== 0, limit >= 15, `limit ${limit}: store`);
+  }
+  // the fused load traps out of bounds: charged up to and including the load
+  const inst = instantiate(mod, {});
+  assertThrows(() => (inst.exports.run as (a: number, b: number) => number)(8, 9));
+  assertEquals(inst.fuelUsed(), 19);
+});
