@@ -54,6 +54,7 @@ export async function startRelay(
   let jobsSeen = 0;
   let modulesStored = 0;
   let httpRequests = 0;
+  let moduleReads = 0;
   const node = await createRelayNode(keyPair, {
     bind: config.bind,
     wsPort: config.wsPort,
@@ -124,6 +125,7 @@ export async function startRelay(
         s.modulesStored,
       ],
       ["phase_relay_http_requests_total", "counter", "HTTP requests served", httpRequests],
+      ["phase_relay_module_reads_total", "counter", "GET requests for stored modules", moduleReads],
       ["process_resident_memory_bytes", "gauge", "Resident memory", mem.rss],
       ["process_heap_used_bytes", "gauge", "V8 heap in use", mem.heapUsed],
     ] as const;
@@ -144,6 +146,7 @@ export async function startRelay(
     httpRequests++;
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
     const { pathname } = new URL(req.url);
+    if (req.method === "GET" && pathname.startsWith("/v1/modules/")) moduleReads++;
     let res: Response | null = null;
     try {
       if (pathname === "/health") res = Response.json({ ok: true });

@@ -27,7 +27,7 @@ import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
 import { multiaddr } from "@multiformats/multiaddr";
 import WebSocket from "ws";
 import type { KeyPair } from "../shared/crypto/mod.ts";
-import { decodeAnnouncement, JOB_TOPIC } from "../shared/protocol/mod.ts";
+import { decodeAnnouncement, JOB_TOPIC, PEER_TOPIC } from "../shared/protocol/mod.ts";
 import { validateManifestAsync } from "../shared/manifest/mod.ts";
 
 // Outbound dials (to other relays) use the global WebSocket; Deno's own
@@ -98,6 +98,13 @@ export async function createRelayNode(keyPair: KeyPair, options: RelayNodeOption
     }
   });
   pubsub.subscribe(JOB_TOPIC);
+  // Web nodes find each other here; the relay is the hub that forwards it.
+  pubsub.topicValidators.set(
+    PEER_TOPIC,
+    (_peer, message) =>
+      message.data.length <= 4096 ? TopicValidatorResult.Accept : TopicValidatorResult.Reject,
+  );
+  pubsub.subscribe(PEER_TOPIC);
   return node;
 }
 

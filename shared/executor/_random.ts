@@ -15,7 +15,9 @@ export function createRandom(seed?: Uint8Array): RandomSource {
   if (seed === undefined) {
     return (out) => {
       for (let i = 0; i < out.length; i += 65536) {
-        crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
+        crypto.getRandomValues(
+          out.subarray(i, Math.min(out.length, i + 65536)) as Uint8Array<ArrayBuffer>,
+        );
       }
     };
   }

@@ -220,10 +220,12 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
   const dialing = new Map<string, Promise<Connection>>();
 
   async function connectionTo(a: Announcement): Promise<Connection> {
-    const open = libp2p.getConnections().find((c) =>
+    const open = libp2p.getConnections().filter((c) =>
       c.remotePeer.toString() === a.submitter && c.status === "open"
     );
-    if (open) return open;
+    // A direct connection (e.g. WebRTC between tabs) beats a relayed one.
+    const best = open.find((c) => c.limits == null) ?? open[0];
+    if (best) return best;
     let pending = dialing.get(a.submitter);
     if (!pending) {
       pending = libp2p.dial(a.addrs.map((s) => multiaddr(s)), {
@@ -424,7 +426,7 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
       }, attachments);
       await channel.close();
       stats.finished++;
-      emit({ event: "finished", jobId, status: result.status, wallMs: result.wallMs });
+      emit({ event: "finished", jobId, status: result.status, wallMs: result.wallMs, receipt });
     } finally {
       stats.running--;
       running.delete(jobId);

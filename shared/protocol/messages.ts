@@ -307,3 +307,9 @@ export function decodeAnnouncement(bytes: Uint8Array): Announcement {
 
 /** Gossipsub topic job announcements travel on. */
 export const JOB_TOPIC = "phase/jobs/1";
+
+/**
+ * Gossip topic where web nodes post their WebRTC addresses so other tabs can
+ * connect to them directly. Messages: JSON `{ peerId, addrs }`.
+ */
+export const PEER_TOPIC = "phase/peers/1";

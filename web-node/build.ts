@@ -1,0 +1,114 @@
+/**
+ * Builds the web node (`deno task build:web`): bundles the page, its job
+ * Worker and its service worker with esbuild, resolving imports exactly as
+ * Deno does (deno.json), and writes them with the static files to
+ * `web-node/dist/`, which the relay serves at `/`.
+ *
+ * @module
+ */
+
+import * as esbuild from "esbuild";
+import { denoResolvePlugin } from "./_esbuild_deno.ts";
+import { sha256Hex } from "../shared/crypto/mod.ts";
+
+/** One output file and its sizes. */
+export interface BuiltFile {
+  /** Path relative to the output directory. */
+  path: string;
+  /** Size in bytes. */
+  bytes: number;
+  /** Gzip size in bytes. */
+  gzipBytes: number;
+}
+
+/** Options of {@linkcode buildWebNode}. */
+export interface BuildWebNodeOptions {
+  /** Output directory. Default `web-node/dist`. */
+  outDir?: string;
+  /** Minify (default true). */
+  minify?: boolean;
+}
+
+const here = new URL(".", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+// Files the service worker precaches: the app shell.
+const SHELL = [
+  "index.html",
+  "app.js",
+  "job_worker.js",
+  "style.css",
+  "manifest.webmanifest",
+  "icon.svg",
+];
+
+async function gzipSize(bytes: Uint8Array): Promise<number> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new CompressionStream("gzip"));
+  return (await new Response(stream).arrayBuffer()).byteLength;
+}
+
+/** Builds the web node into `outDir`; returns the files written with their sizes. */
+export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<BuiltFile[]> {
+  const outDir = options.outDir ?? `${here}dist`;
+  await Deno.mkdir(outDir, { recursive: true });
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome120", "firefox120", "safari17"],
+    minify: options.minify ?? true,
+    legalComments: "none",
+    plugins: [denoResolvePlugin({ root })],
+    define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
+    conditions: ["browser", "import", "module", "default"],
+    mainFields: ["browser", "module", "main"],
+    write: false,
+    logLevel: "error",
+  };
+  const entries: [string, string][] = [
+    ["src/app.ts", "app.js"],
+    ["src/job_worker.ts", "job_worker.js"],
+  ];
+  const written = new Map<string, Uint8Array>();
+  for (const [entry, out] of entries) {
+    const result = await esbuild.build({ ...common, entryPoints: [`${here}${entry}`] });
+    written.set(out, result.outputFiles![0].contents);
+  }
+  for await (const file of Deno.readDir(`${here}static`)) {
+    if (file.isFile) written.set(file.name, await Deno.readFile(`${here}static/${file.name}`));
+  }
+  // The service worker precaches the shell by content hash, so a new build
+  // replaces exactly the files that changed.
+  const precache = SHELL.map((path) => ({
+    url: path === "index.html" ? "/" : `/${path}`,
+    revision: sha256Hex(written.get(path)!).slice(0, 16),
+  }));
+  const sw = await esbuild.build({
+    ...common,
+    format: "iife",
+    entryPoints: [`${here}src/sw.ts`],
+    define: { ...common.define, "self.__WB_MANIFEST": JSON.stringify(precache) },
+  });
+  written.set("sw.js", sw.outputFiles![0].contents);
+  await esbuild.stop();
+  const built: BuiltFile[] = [];
+  for (const [path, bytes] of written) {
+    await Deno.writeFile(`${outDir}/${path}`, bytes);
+    built.push({ path, bytes: bytes.length, gzipBytes: await gzipSize(bytes) });
+  }
+  return built.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const files = await buildWebNode({ outDir: Deno.args[0] });
+  for (const f of files) {
+    console.log(
+      `${f.path.padEnd(22)} ${(f.bytes / 1024).toFixed(1).padStart(8)} KiB  ${
+        (f.gzipBytes / 1024).toFixed(1).padStart(7)
+      } KiB gzip`,
+    );
+  }
+  console.log(`built web-node/dist in ${(performance.now() - started).toFixed(0)} ms`);
+}

@@ -1,0 +1,16 @@
+// Messages between the page and its job Workers.
+
+import type { JobResult, JobSpec } from "../../shared/executor/mod.ts";
+
+/** Page -> Worker: run one job. */
+export interface JobRequest {
+  id: number;
+  module: Uint8Array;
+  spec: JobSpec;
+  moduleKey?: string;
+}
+
+/** Worker -> page. */
+export type JobReply =
+  | { id: number; kind: "result"; result: JobResult }
+  | { id: number; kind: "error"; message: string };

@@ -1,0 +1,212 @@
+// The tab's libp2p node: WebSockets to the relay, a circuit-relay
+// reservation, a `/webrtc` listen address so other tabs reach this one
+// directly (the relay only carries the WebRTC signalling), gossipsub,
+// identify and ping. Keeps the relay connection up with backoff, and finds
+// other tabs through a small gossip topic where each tab posts its addresses.
+
+import { createLibp2p } from "libp2p";
+import { webSockets } from "@libp2p/websockets";
+import { webRTC } from "@libp2p/webrtc";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { identify } from "@libp2p/identify";
+import { ping } from "@libp2p/ping";
+import { circuitRelayTransport } from "@libp2p/circuit-relay-v2";
+import { gossipsub } from "@libp2p/gossipsub";
+import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
+import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
+import type { KeyPair } from "../../shared/crypto/mod.ts";
+import type { PhaseLibp2p } from "../../shared/node/mod.ts";
+import { PEER_TOPIC } from "../../shared/protocol/mod.ts";
+
+/** Options of {@linkcode startBrowserNode}. */
+export interface BrowserNodeOptions {
+  /** The relay's dialable multiaddrs (from its /bootstrap). */
+  relays: string[];
+  /** Called when the relay connection or reservation changes. */
+  onChange?: () => void;
+}
+
+/** A running browser node. */
+export interface BrowserNode {
+  libp2p: PhaseLibp2p;
+  /** Relay peer id. */
+  relayPeerId: string;
+  /** True while connected to the relay. */
+  readonly relayConnected: boolean;
+  /** True while this tab holds a circuit reservation (others can reach it). */
+  readonly reserved: boolean;
+  /** Relay reconnections so far. */
+  readonly reconnects: number;
+  stop(): Promise<void>;
+}
+
+const IP4_PRIVATE = [/^10\./, /^127\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./];
+
+function isPrivateHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" ||
+    IP4_PRIVATE.some((re) => re.test(host)) || /^\[?f[cd]/i.test(host);
+}
+
+function hostOf(ma: Multiaddr): string | undefined {
+  const parts = ma.toString().split("/");
+  const i = parts.findIndex((p) => p === "ip4" || p === "ip6" || p === "dns4" || p === "dns");
+  return i >= 0 ? parts[i + 1] : undefined;
+}
+
+/** Starts the tab's libp2p node and connects it to the relay. */
+export async function startBrowserNode(
+  keyPair: KeyPair,
+  options: BrowserNodeOptions,
+): Promise<BrowserNode> {
+  const relayAddrs = options.relays.map((a) => multiaddr(a));
+  const relayPeerId = relayAddrs[0].getComponents().findLast((c) => c.name === "p2p")!.value!;
+  // Browsers refuse private addresses by default. A page served from a
+  // private or loopback host (a LAN or a developer's machine) is on that
+  // network already, so it may dial there; a public page may not.
+  const pagePrivate = isPrivateHost(location.hostname);
+  const privateKey = await generateKeyPairFromSeed("Ed25519", keyPair.secretKey);
+  const libp2p = await createLibp2p({
+    privateKey,
+    addresses: { listen: ["/p2p-circuit", "/webrtc"] },
+    transports: [
+      webSockets(),
+      webRTC(),
+      circuitRelayTransport({ reservationCompletionTimeout: 5_000 }),
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      denyDialMultiaddr: (ma: Multiaddr) => {
+        const host = hostOf(ma);
+        return host !== undefined && isPrivateHost(host) && !pagePrivate;
+      },
+    },
+    connectionManager: {
+      maxConnections: 300,
+      inboundConnectionThreshold: 300,
+      maxIncomingPendingConnections: 100,
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        // Tabs behind one NAT share an IP; colocation scoring would mute them.
+        scoreParams: { IPColocationFactorWeight: 0 },
+        maxInboundDataLength: 1024 * 1024,
+      }),
+    },
+  }) as unknown as PhaseLibp2p;
+
+  let stopped = false;
+  let reconnects = 0;
+  let relayConnected = false;
+  const changed = () => options.onChange?.();
+  const isRelay = (peer: { toString(): string }) => peer.toString() === relayPeerId;
+
+  async function dialRelay(): Promise<void> {
+    let backoff = 250;
+    while (!stopped) {
+      try {
+        await libp2p.dial(relayAddrs, { signal: AbortSignal.timeout(5_000) });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 4_000);
+      }
+    }
+  }
+
+  libp2p.addEventListener("peer:connect", (e) => {
+    if (isRelay(e.detail)) {
+      relayConnected = true;
+      changed();
+    }
+  });
+  libp2p.addEventListener("peer:disconnect", (e) => {
+    if (!isRelay(e.detail)) return changed();
+    relayConnected = false;
+    changed();
+    if (stopped) return;
+    reconnects++;
+    void dialRelay();
+  });
+  libp2p.addEventListener("self:peer:update", changed);
+  libp2p.addEventListener("connection:open", changed);
+  libp2p.addEventListener("connection:close", changed);
+
+  await dialRelay();
+  const stopDiscovery = startPeerDiscovery(libp2p);
+  return {
+    libp2p,
+    relayPeerId,
+    get relayConnected() {
+      return relayConnected;
+    },
+    get reserved() {
+      return libp2p.getMultiaddrs().some((a) => a.toString().includes("/p2p-circuit"));
+    },
+    get reconnects() {
+      return reconnects;
+    },
+    async stop() {
+      stopped = true;
+      stopDiscovery();
+      await libp2p.stop();
+    },
+  };
+}
+
+// Tabs announce their WebRTC addresses on PEER_TOPIC every few seconds; the
+// tab with the smaller peer id dials, so two tabs do not race each other.
+function startPeerDiscovery(libp2p: PhaseLibp2p): () => void {
+  const pubsub = libp2p.services.pubsub;
+  const self = libp2p.peerId.toString();
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const dialing = new Set<string>();
+  pubsub.subscribe(PEER_TOPIC);
+  const onMessage = (event: CustomEvent<{ topic: string; data: Uint8Array }>) => {
+    if (event.detail.topic !== PEER_TOPIC) return;
+    let note: { peerId?: unknown; addrs?: unknown };
+    try {
+      note = JSON.parse(decoder.decode(event.detail.data));
+    } catch {
+      return;
+    }
+    const peerId = note.peerId;
+    const addrs = note.addrs;
+    if (typeof peerId !== "string" || peerId === self || !Array.isArray(addrs)) return;
+    if (self > peerId || dialing.has(peerId)) return;
+    const direct = libp2p.getConnections().some((c) =>
+      c.remotePeer.toString() === peerId && c.limits == null && c.status === "open"
+    );
+    if (direct) return;
+    const webrtc = addrs.filter((a): a is string =>
+      typeof a === "string" && a.length < 512 && a.includes("/webrtc/p2p/" + peerId)
+    ).slice(0, 4);
+    if (webrtc.length === 0) return;
+    dialing.add(peerId);
+    libp2p.dial(webrtc.map((a) => multiaddr(a)), { signal: AbortSignal.timeout(15_000) })
+      .catch(() => {})
+      .finally(() => dialing.delete(peerId));
+  };
+  pubsub.addEventListener("message", onMessage as EventListener);
+  const post = () => {
+    const addrs = libp2p.getMultiaddrs().map((a) => a.toString()).filter((a) =>
+      a.includes("/webrtc")
+    );
+    if (addrs.length === 0) return;
+    pubsub.publish(PEER_TOPIC, encoder.encode(JSON.stringify({ peerId: self, addrs })))
+      .catch(() => {});
+  };
+  const timer = setInterval(post, 3_000);
+  libp2p.addEventListener("self:peer:update", post);
+  post();
+  return () => {
+    clearInterval(timer);
+    libp2p.removeEventListener("self:peer:update", post);
+    pubsub.removeEventListener("message", onMessage as EventListener);
+  };
+}

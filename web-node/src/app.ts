@@ -1,0 +1,159 @@
+/**
+ * The web node's page: joins the network through the relay that served it,
+ * runs jobs for others in Web Workers (when contributing is on), submits
+ * jobs from a form, and shows what happens.
+ *
+ * @module
+ */
+
+import { sha256Hex } from "../../shared/crypto/mod.ts";
+import { startExecutorNode } from "../../shared/node/mod.ts";
+import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
+import { createSubmitter, type JobResult, type Submitter } from "../../shared/scheduler/mod.ts";
+import { submitJob } from "../../shared/client/mod.ts";
+import { verifyReceipt } from "../../shared/receipt/mod.ts";
+import { PhaseError } from "../../shared/errors.ts";
+import { loadIdentity } from "./_identity.ts";
+import { BrowserHost } from "./_host.ts";
+import { type BrowserNode, startBrowserNode } from "./_p2p.ts";
+import { createUi, type JobRow } from "./_ui.ts";
+
+const SLOTS_KEY = "phase.slots";
+const CONTRIBUTE_KEY = "phase.contribute";
+
+async function fetchModule(sha256: string): Promise<Uint8Array> {
+  // Modules are immutable by hash: the service worker answers repeats from its cache.
+  const res = await fetch(`/v1/modules/${sha256}`);
+  if (!res.ok) throw new PhaseError("module_unavailable", `relay store answered ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (sha256Hex(bytes) !== sha256) {
+    throw new PhaseError("module_hash_mismatch", "relay store returned other bytes");
+  }
+  return bytes;
+}
+
+async function main(): Promise<void> {
+  const ui = createUi(document);
+  const pageStarted = performance.now();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch((err) => ui.log(`service worker: ${err}`));
+  }
+  const keyPair = await loadIdentity();
+  ui.setState("connecting");
+  const bootstrap = await (await fetch("/bootstrap", { cache: "no-store" })).json() as {
+    multiaddrs: string[];
+  };
+  const slots = Number(localStorage.getItem(SLOTS_KEY) ?? 1) || 1;
+  const contribute = localStorage.getItem(CONTRIBUTE_KEY) !== "off";
+  const host = new BrowserHost({ workerUrl: "/job_worker.js", slots });
+  const rows = new Map<string, JobRow>();
+  let node: BrowserNode | undefined = undefined;
+  const refresh = () => node && ui.renderNetwork(node);
+  node = await startBrowserNode(keyPair, { relays: bootstrap.multiaddrs, onChange: refresh });
+  const connectedMs = performance.now() - pageStarted;
+  ui.setIdentity(node.libp2p.peerId.toString(), node.relayPeerId);
+  refresh();
+
+  const executor = startExecutorNode(node.libp2p, {
+    keyPair,
+    runtime: "browser",
+    engine: "v8",
+    topic: JOB_TOPIC,
+    slots,
+    enabled: contribute,
+    fetchModule: (sha) => fetchModule(sha),
+    execute: async (module, manifest, inputs) => {
+      const started = performance.now();
+      rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
+      ui.renderJobs(rows);
+      const result = await host.run(module, {
+        args: manifest.args,
+        env: manifest.env,
+        stdin: inputs.stdin,
+        files: inputs.files,
+        outputs: manifest.outputs,
+        entry: manifest.entry,
+        limits: { ...manifest.limits },
+      }, { moduleKey: manifest.module.sha256 });
+      const row = rows.get(manifest.id)!;
+      row.status = result.status;
+      row.ms = performance.now() - started;
+      row.output = {
+        status: result.status,
+        exitCode: result.exitCode,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        files: result.files,
+      };
+      return { ...result, engine: "v8" };
+    },
+    onEvent: (event) => {
+      const row = rows.get(event.jobId);
+      if (event.event === "finished" && row) {
+        row.receipt = event.receipt as JobRow["receipt"];
+        ui.jobFinished();
+      }
+      if ((event.event === "failed" || event.event === "cancelled") && row) {
+        row.status = event.event;
+      }
+      ui.renderJobs(rows);
+    },
+  });
+  ui.bindSettings({
+    slots,
+    contribute,
+    onSlots: (n) => {
+      host.size = n;
+      executor.slots = n;
+      localStorage.setItem(SLOTS_KEY, String(n));
+    },
+    onContribute: (on) => {
+      executor.enabled = on;
+      localStorage.setItem(CONTRIBUTE_KEY, on ? "on" : "off");
+    },
+  });
+  ui.bindVerify((row) => {
+    try {
+      verifyReceipt(row.receipt, { manifest: row.manifest, output: row.output });
+      return "receipt verified: signature, job, output and executor key all match";
+    } catch (err) {
+      return `receipt rejected: ${err instanceof Error ? err.message : err}`;
+    }
+  });
+
+  let submitter: Submitter | undefined;
+  ui.bindSubmit(async (job) => {
+    submitter ??= await createSubmitter(node!.libp2p, { topic: JOB_TOPIC });
+    const result: JobResult = await submitJob(submitter, {
+      module: job.module,
+      args: job.args,
+      redundancy: job.redundancy,
+      limits: { timeoutMs: job.timeoutMs },
+    }, { keyPair, onProgress: (p) => ui.log(`submit: ${p.event} ${p.executor ?? ""}`) });
+    for (const receipt of result.receipts) {
+      verifyReceipt(receipt, { manifest: result.manifest, output: result.output });
+    }
+    return result;
+  });
+
+  // Hooks for tests and the curious: what this tab is and measured timings.
+  Object.assign(globalThis, {
+    phase: {
+      peerId: node.libp2p.peerId.toString(),
+      node,
+      executor,
+      host,
+      rows,
+      timings: { connectedMs },
+      fetchModule,
+    },
+  });
+  ui.setState("connected");
+  setInterval(refresh, 1_000);
+}
+
+main().catch((err) => {
+  const state = document.getElementById("state");
+  if (state) state.textContent = `failed: ${err instanceof Error ? err.message : err}`;
+  console.error(err);
+});
