@@ -283,6 +283,23 @@ class Emitter {
   emit(...words: number[]): number {
     this.ensureBlock();
     const last = this.lastOpPc;
+    const code = this.code;
+    if (words[0] === Op.COPY32 && last > this.blockPc) {
+      // three or more 32-bit moves in a row: one COPY32N
+      if (code[last] === Op.COPY32X2 && last === code.length - 5) {
+        const moves = code.slice(last + 1);
+        code.length = last;
+        code.push(Op.COPY32N, 3, ...moves, words[1], words[2]);
+        this.lastPure = this.lastCmp = -1;
+        return last;
+      }
+      if (code[last] === Op.COPY32N && last + 2 + 2 * code[last + 1] === code.length) {
+        code[last + 1]++;
+        code.push(words[1], words[2]);
+        this.lastPure = this.lastCmp = -1;
+        return last;
+      }
+    }
     if (
       (words[0] === Op.COPY32 || words[0] === Op.COPY64) && last > this.blockPc &&
       last === this.code.length - 3 && this.code[last] === words[0]
@@ -976,12 +993,14 @@ class Emitter {
             if (
               !dead && op === 0x28 && ai >= 0 && ai === prevEntry && this.pk[0] === 0 &&
               prev >= 0 && !this.needFuel && this.code.length === prev + 4 &&
-              this.code[prev] === Op.ARITH_RI && this.code[prev + 1] === this.slotWord(ai)
+              (this.code[prev] === Op.ARITH_RI || this.code[prev] === 0x6a) &&
+              this.code[prev + 1] === this.slotWord(ai)
             ) {
-              // i32.add with a constant computed the address: one op
-              const x = this.code[prev + 2], imm = this.code[prev + 3];
+              // i32.add computed the address: one op
+              const fop = this.code[prev] === 0x6a ? Op.LOAD_ADD : Op.LOAD_ADDI;
+              const x = this.code[prev + 2], y = this.code[prev + 3];
               this.code.length = prev;
-              this.setPure(this.emitOp([Op.LOAD_ADDI, this.slotWord(d), x, imm, off | 0]), d);
+              this.setPure(this.emitOp([fop, this.slotWord(d), x, y, off | 0]), d);
             } else if (!dead) {
               const a = this.sloc(0, ai, () => 0);
               this.setPure(this.emitOp([op, this.slotWord(d), a, off | 0]), d);

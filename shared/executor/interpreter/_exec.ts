@@ -2576,6 +2576,19 @@ export class Machine {
             pc += 5;
             break;
           }
+          case 0x1b9: { // COPY32N
+            const e = pc + 2 + 2 * code[pc + 1];
+            for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
+            pc = e;
+            break;
+          }
+          case 0x1ba: { // LOAD_ADD: i32.load from (x + y) + offset
+            const a = ((I[fp + code[pc + 2]] + I[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
+            if (a + 4 > memLen) trap("memory access out of bounds");
+            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+            pc += 5;
+            break;
+          }
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

@@ -80,6 +80,10 @@ export const Op = {
   FUSE_RR: 0x18c,
   /** [dst, x, imm, offset] i32.load from address `(x + imm) + offset` (i32.add, then the load). */
   LOAD_ADDI: 0x1b8,
+  /** [n, dst1, src1, ..., dstN, srcN] n COPY32 in sequence (n >= 3) */
+  COPY32N: 0x1b9,
+  /** [dst, x, y, offset] i32.load from address `(x + y) + offset` (i32.add, then the load). */
+  LOAD_ADD: 0x1ba,
 } as const;
 
 /** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
@@ -120,7 +124,8 @@ export function opLength(code: Int32Array, pc: number): number {
   }
   if (op >= Op.CMP_RI && op <= 0x118) return 4;
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
-  if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI) return 5;
+  if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
+  if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:
