@@ -7,7 +7,7 @@
 import { createLibp2p } from "libp2p";
 import { webSockets } from "@libp2p/websockets";
 import { webRTC } from "@libp2p/webrtc";
-import { noise } from "@chainsafe/libp2p-noise";
+import { noise } from "@libp2p/noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { identify } from "@libp2p/identify";
 import { ping } from "@libp2p/ping";
@@ -38,6 +38,8 @@ export interface BrowserNode {
   readonly reserved: boolean;
   /** Relay reconnections so far. */
   readonly reconnects: number;
+  /** Durations (ms) of the WebRTC dials this tab made to other tabs. */
+  dialTimes: number[];
   stop(): Promise<void>;
 }
 
@@ -137,7 +139,8 @@ export async function startBrowserNode(
   libp2p.addEventListener("connection:close", changed);
 
   await dialRelay();
-  const stopDiscovery = startPeerDiscovery(libp2p);
+  const dialTimes: number[] = [];
+  const stopDiscovery = startPeerDiscovery(libp2p, dialTimes);
   return {
     libp2p,
     relayPeerId,
@@ -150,6 +153,7 @@ export async function startBrowserNode(
     get reconnects() {
       return reconnects;
     },
+    dialTimes,
     async stop() {
       stopped = true;
       stopDiscovery();
@@ -160,12 +164,14 @@ export async function startBrowserNode(
 
 // Tabs announce their WebRTC addresses on PEER_TOPIC every few seconds; the
 // tab with the smaller peer id dials, so two tabs do not race each other.
-function startPeerDiscovery(libp2p: PhaseLibp2p): () => void {
+function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => void {
   const pubsub = libp2p.services.pubsub;
   const self = libp2p.peerId.toString();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const dialing = new Set<string>();
+  const known = new Set<string>();
+  let lastPost = 0;
   pubsub.subscribe(PEER_TOPIC);
   const onMessage = (event: CustomEvent<{ topic: string; data: Uint8Array }>) => {
     if (event.detail.topic !== PEER_TOPIC) return;
@@ -178,6 +184,13 @@ function startPeerDiscovery(libp2p: PhaseLibp2p): () => void {
     const peerId = note.peerId;
     const addrs = note.addrs;
     if (typeof peerId !== "string" || peerId === self || !Array.isArray(addrs)) return;
+    if (!known.has(peerId)) {
+      // A newcomer: answer with our addresses now rather than at the next
+      // round, so whichever of us dials does not wait for it.
+      known.add(peerId);
+      if (known.size > 10_000) known.clear();
+      post();
+    }
     if (self > peerId || dialing.has(peerId)) return;
     const direct = libp2p.getConnections().some((c) =>
       c.remotePeer.toString() === peerId && c.limits == null && c.status === "open"
@@ -188,12 +201,19 @@ function startPeerDiscovery(libp2p: PhaseLibp2p): () => void {
     ).slice(0, 4);
     if (webrtc.length === 0) return;
     dialing.add(peerId);
+    const started = performance.now();
     libp2p.dial(webrtc.map((a) => multiaddr(a)), { signal: AbortSignal.timeout(15_000) })
+      .then(() => {
+        dialTimes.push(performance.now() - started);
+        if (dialTimes.length > 1000) dialTimes.shift();
+      })
       .catch(() => {})
       .finally(() => dialing.delete(peerId));
   };
   pubsub.addEventListener("message", onMessage as EventListener);
   const post = () => {
+    if (performance.now() - lastPost < 100) return;
+    lastPost = performance.now();
     const addrs = libp2p.getMultiaddrs().map((a) => a.toString()).filter((a) =>
       a.includes("/webrtc")
     );
