@@ -20,12 +20,21 @@ import {
 } from "./exit_codes.ts";
 import { generateKeyPair } from "../shared/crypto/mod.ts";
 import { type JobInput, submitJob } from "../shared/client/mod.ts";
-import { createSubmitter, JobFailedError, type Progress } from "../shared/scheduler/mod.ts";
+import {
+  combineEdges,
+  createSubmitter,
+  type EdgeSource,
+  fixedEdges,
+  JobFailedError,
+  type Progress,
+  relayEdges,
+} from "../shared/scheduler/mod.ts";
 import { JOB_TOPIC } from "../shared/protocol/mod.ts";
 import { isPhaseError } from "../shared/errors.ts";
 
 const HELP =
   `usage: deno task phase submit FILE.wasm --relay URL_OR_MULTIADDR [options] [-- ARGS...]
+       deno task phase submit FILE.wasm --edge URL [options] [-- ARGS...]
 
 Runs FILE.wasm on the network: announces the job, sends the module and
 inputs to executors, verifies every receipt, and prints the guest's stdout
@@ -33,6 +42,9 @@ inputs to executors, verifies every receipt, and prints the guest's stdout
 
 options:
   --relay URL|MULTIADDR  relay to join (repeatable); an http(s) URL reads its /bootstrap
+                         and the edge executors registered there (/v1/executors)
+  --edge URL             edge executor (Cloudflare Worker, Deno Deploy) to run on over
+                         HTTP (repeatable); tried before libp2p nodes; alone: no relay needed
   --arg A                guest argument (repeatable; ARGS after -- are appended)
   --env K=V              guest environment variable (repeatable)
   --stdin FILE           file to feed as stdin
@@ -77,6 +89,7 @@ export async function runSubmit(args: string[]): Promise<number> {
   const tail = dashdash >= 0 ? args.slice(dashdash + 1) : [];
   const { values, positionals } = parseFlags(dashdash >= 0 ? args.slice(0, dashdash) : args, {
     relay: { type: "string", multiple: true },
+    edge: { type: "string", multiple: true },
     arg: { type: "string", multiple: true },
     env: { type: "string", multiple: true },
     stdin: { type: "string" },
@@ -129,16 +142,30 @@ export async function runSubmit(args: string[]): Promise<number> {
     deadlineMs,
   };
   const keyPair = await loadNodeKey();
-  const relay = await resolveRelays((values.relay as string[] | undefined) ?? []);
-  // A fresh libp2p identity per submission: the node key may be in use by a
-  // `phase node` on this machine, and two peers must not share a peer id.
-  const libp2p = await startClientNode(generateKeyPair(), {
-    relays: relay.multiaddrs,
-    reserve: true,
-  });
+  const relayValues = (values.relay as string[] | undefined) ?? [];
+  const edgeUrls = (values.edge as string[] | undefined) ?? [];
+  for (const url of edgeUrls) {
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--edge takes an http(s) URL: ${url}`);
+  }
+  const sources: EdgeSource[] = [];
+  if (edgeUrls.length) sources.push(fixedEdges(edgeUrls));
+  let libp2p: Awaited<ReturnType<typeof startClientNode>> | undefined;
+  if (relayValues.length > 0 || edgeUrls.length === 0) {
+    const relay = await resolveRelays(relayValues);
+    if (relay.httpUrl) sources.push(relayEdges(relay.httpUrl));
+    // A fresh libp2p identity per submission: the node key may be in use by a
+    // `phase node` on this machine, and two peers must not share a peer id.
+    libp2p = await startClientNode(generateKeyPair(), {
+      relays: relay.multiaddrs,
+      reserve: true,
+    });
+  }
   const progress = progressPrinter(Boolean(values.quiet || values.json));
   try {
-    const submitter = await createSubmitter(libp2p, { topic: JOB_TOPIC });
+    const submitter = await createSubmitter(libp2p, {
+      topic: JOB_TOPIC,
+      edges: sources.length ? combineEdges(...sources) : undefined,
+    });
     const result = await submitJob(submitter, job, { keyPair, onProgress: progress.onProgress });
     progress.done();
     if (values.json) {
@@ -160,7 +187,7 @@ export async function runSubmit(args: string[]): Promise<number> {
     return exitCodeFor(result.output.status, result.output.exitCode);
   } finally {
     progress.done();
-    await libp2p.stop();
+    await libp2p?.stop();
   }
 }
 

@@ -8,6 +8,7 @@
 import { ConfigError, HELP, loadConfig } from "./config.ts";
 import { startRelay, VERSION } from "./mod.ts";
 import { createLogger } from "./log.ts";
+import { createExecutorRegistry } from "./executors.ts";
 
 const WEB_DIST = new URL("../web-node/dist", import.meta.url).pathname;
 
@@ -36,7 +37,16 @@ async function main(): Promise<number> {
     }
   }
   const logger = createLogger(config.logFormat, config.logLevel);
-  const relay = await startRelay(config, { logger });
+  const executors = createExecutorRegistry({
+    onRegistered: (r) =>
+      logger.log("info", "edge executor registered", {
+        url: r.url,
+        executorPeerId: r.executorPeerId,
+        runtime: r.runtime,
+        expiresAt: r.expiresAt,
+      }),
+  });
+  const relay = await startRelay(config, { logger, routes: [executors.route] });
   const stopped = new Promise<string>((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       Deno.addSignalListener(signal, () => resolve(signal));

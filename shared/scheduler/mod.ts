@@ -7,3 +7,4 @@
 
 export * from "./errors.ts";
 export * from "./submitter.ts";
+export * from "./edges.ts";

@@ -6,6 +6,12 @@
  * output. Failed, vanished, slow or lying executors are replaced by new ones
  * until the job's deadline.
  *
+ * Edge executors (Cloudflare Workers, Deno Deploy; see edges.ts) are one more
+ * kind of executor: when `edges` lists some, the job goes to them first over
+ * HTTP (`POST /v1/execute`), and libp2p announcements fill whatever quorum is
+ * left. Their receipts are verified exactly like a node's. Without a libp2p
+ * node the submitter uses edge executors only.
+ *
  * @module
  */
 
@@ -24,6 +30,8 @@ import {
   type Result,
 } from "../protocol/mod.ts";
 import { type AttemptReport, JobFailedError } from "./errors.ts";
+import { edgeAccepts, type EdgeSource, type EdgeTarget } from "./edges.ts";
+import { executeOnEdge } from "../edge/mod.ts";
 
 /** A job ready to run: signed manifest plus the bytes it names. */
 export interface JobRequest {
@@ -73,6 +81,8 @@ export interface SubmitterOptions {
   topicWaitMs?: number;
   /** Re-announce when executors are missing, every this many ms. Default 1,000. */
   reannounceMs?: number;
+  /** Edge executors reached over HTTP, tried before libp2p offers. */
+  edges?: EdgeSource;
 }
 
 /** Options of {@linkcode Submitter.run}. */
@@ -96,9 +106,12 @@ type Success = { executor: string; output: JobOutput; receipt: Receipt; message?
 // Extra time allowed beyond the job's own timeout for transfer and receipt.
 const RESULT_MARGIN_MS = 5_000;
 
-/** Creates a submitter on `libp2p` (registers the `/phase/job/1.0.0` handler). */
+/**
+ * Creates a submitter on `libp2p` (registers the `/phase/job/1.0.0` handler);
+ * with `libp2p` undefined it uses `options.edges` only.
+ */
 export async function createSubmitter(
-  libp2p: PhaseLibp2p,
+  libp2p: PhaseLibp2p | undefined,
   options: SubmitterOptions,
 ): Promise<Submitter> {
   const jobs = new Map<string, (channel: JobChannel, offer: Offer, conn: Connection) => void>();
@@ -121,12 +134,12 @@ export async function createSubmitter(
       channel.abort(err instanceof Error ? err.message : String(err));
     }
   };
-  await libp2p.handle(JOB_PROTOCOL, handler, {
+  await libp2p?.handle(JOB_PROTOCOL, handler, {
     runOnLimitedConnection: true,
     maxInboundStreams: 1024,
   });
 
-  async function waitForTopicPeers(signal?: AbortSignal): Promise<void> {
+  async function waitForTopicPeers(libp2p: PhaseLibp2p, signal?: AbortSignal): Promise<void> {
     const until = Date.now() + (options.topicWaitMs ?? 5_000);
     while (libp2p.services.pubsub.getSubscribers(options.topic).length === 0) {
       if (Date.now() > until || signal?.aborted) {
@@ -139,7 +152,11 @@ export async function createSubmitter(
     }
   }
 
-  function reachableAddrs(): string[] {
+  function p2pAvailable(): boolean {
+    return libp2p !== undefined;
+  }
+
+  function reachableAddrs(libp2p: PhaseLibp2p): string[] {
     const addrs = libp2p.getMultiaddrs().map((a) => a.toString());
     const circuit = addrs.filter((a) => a.includes("/p2p-circuit"));
     return (circuit.length ? circuit : addrs).slice(0, 16);
@@ -149,19 +166,37 @@ export async function createSubmitter(
     const { manifest } = job;
     const progress = runOptions.onProgress ?? (() => {});
     checkRequest(job);
-    const addrs = reachableAddrs();
-    if (addrs.length === 0) {
+    const allEdges: EdgeTarget[] = options.edges
+      ? await options.edges(runOptions.signal).catch(() => [])
+      : [];
+    const edges = allEdges.filter((e) => edgeAccepts(e, manifest));
+    if (!p2pAvailable() && allEdges.length > 0 && edges.length === 0) {
+      throw new PhaseError(
+        "no_executors",
+        "no edge executor accepts this job's limits (see their /v1/info)",
+      );
+    }
+    const p2p = libp2p;
+    const addrs = p2p ? reachableAddrs(p2p) : [];
+    if (p2p && addrs.length === 0 && edges.length === 0) {
       throw new PhaseError(
         "submitter_unreachable",
         "this node has no address executors can reach (no relay reservation yet)",
       );
     }
-    await waitForTopicPeers(runOptions.signal);
+    if (!p2p && edges.length === 0) {
+      throw new PhaseError("no_executors", "no relay and no edge executor to run the job on");
+    }
+    // With edge executors to start on, do not hold the job back for gossip peers.
+    if (p2p && edges.length === 0) await waitForTopicPeers(p2p, runOptions.signal);
+    const useP2p = p2p !== undefined && addrs.length > 0;
 
     const attempts: AttemptReport[] = [];
     const tried = new Set<string>();
     const successes: Success[] = [];
     const active = new Map<string, JobChannel>();
+    const edgeActive = new Map<string, AbortController>();
+    const inflight = () => active.size + edgeActive.size;
     let round = 0;
     let finished = false;
 
@@ -171,7 +206,7 @@ export async function createSubmitter(
         fail("job_deadline", `no verified result before the job's deadline`);
       }, Math.max(0, remaining));
       const reannounce = setInterval(() => {
-        if (needed() > active.size) void announce();
+        if (needed() > inflight()) replace();
       }, options.reannounceMs ?? 1_000);
       const onAbort = () => fail("job_cancelled", "the job was cancelled");
       runOptions.signal?.addEventListener("abort", onAbort, { once: true });
@@ -189,6 +224,11 @@ export async function createSubmitter(
             .finally(() => channel.abort("job finished"));
         }
         active.clear();
+        for (const [executor, controller] of edgeActive) {
+          attempts.push({ executor, outcome: "pending", reason: "not needed any more" });
+          controller.abort(new Error("job finished"));
+        }
+        edgeActive.clear();
       }
 
       function fail(code: string, message: string) {
@@ -241,20 +281,98 @@ export async function createSubmitter(
         }
       }
 
-      async function announce() {
+      // Starts edge attempts while executors are missing, then announces on
+      // libp2p for the rest; without libp2p, fails once nothing is left.
+      function replace() {
         if (finished) return;
+        for (const edge of edges) {
+          if (inflight() >= needed()) break;
+          if (!tried.has(edge.executorPeerId)) void runEdge(edge);
+        }
+        if (needed() <= inflight()) return;
+        if (useP2p) void announce();
+        else if (inflight() === 0) {
+          fail("no_executors", "every edge executor was tried and none is left");
+        }
+      }
+
+      async function runEdge(edge: EdgeTarget) {
+        const executor = edge.executorPeerId;
+        tried.add(executor);
+        const controller = new AbortController();
+        edgeActive.set(executor, controller);
+        const attempt: AttemptReport = { executor, outcome: "failed" };
+        const started = Date.now();
+        progress({ event: "assigned", executor, detail: edge.url });
+        const waitMs = Math.min(
+          manifest.limits.timeoutMs + RESULT_MARGIN_MS,
+          Math.max(0, manifest.deadline - Date.now()),
+        );
+        const timer = setTimeout(
+          () => controller.abort(new Error(`no result within ${waitMs} ms`)),
+          waitMs,
+        );
+        try {
+          const r = await executeOnEdge(edge.url, {
+            manifest,
+            module: job.module,
+            stdin: job.stdin,
+            files: job.files,
+          }, { signal: controller.signal });
+          const blobs = new Map<string, Uint8Array>([["stdout", r.stdout], ["stderr", r.stderr]]);
+          for (const [path, bytes] of Object.entries(r.files)) blobs.set(`file:${path}`, bytes);
+          const success = await verifyResult(
+            manifest,
+            {
+              v: 1,
+              type: "result",
+              jobId: manifest.id,
+              status: r.status as Result["status"],
+              exitCode: r.exitCode,
+              ...(r.message ? { message: r.message } : {}),
+              receipt: r.receipt,
+              attachments: [],
+            },
+            blobs,
+            executor,
+          );
+          attempt.outputSha256 = success.receipt.outputSha256;
+          attempt.outcome = "pending";
+          attempt.ms = Date.now() - started;
+          attempts.push(attempt);
+          edgeActive.delete(executor);
+          if (finished) return;
+          successes.push(success);
+          progress({ event: "result", executor, detail: success.output.status });
+          checkQuorum();
+          if (!finished && needed() > inflight()) replace();
+        } catch (err) {
+          attempt.reason = err instanceof PhaseError ? `${err.code}: ${err.message}` : errText(err);
+          attempt.ms = Date.now() - started;
+          edgeActive.delete(executor);
+          if (finished) return;
+          attempts.push(attempt);
+          progress({ event: "failed", executor, detail: attempt.reason });
+          replace();
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+
+      async function announce() {
+        if (finished || !p2p) return;
         round++;
         const announcement: Announcement = {
           v: 1,
           type: "announce",
           manifest: manifest as unknown as Record<string, unknown>,
-          submitter: libp2p.peerId.toString(),
+          submitter: p2p.peerId.toString(),
           addrs,
           round,
           exclude: [...tried].slice(-256),
         };
         try {
-          await libp2p.services.pubsub.publish(
+          await p2p.services.pubsub.publish(
             options.topic,
             new TextEncoder().encode(JSON.stringify(announcement)),
           );
@@ -267,7 +385,7 @@ export async function createSubmitter(
       async function onOffer(channel: JobChannel, offer: Offer, connection: Connection) {
         const executor = connection.remotePeer.toString();
         progress({ event: "offer", executor });
-        if (finished || tried.has(executor) || active.size >= needed()) {
+        if (finished || tried.has(executor) || inflight() >= needed()) {
           await channel.send({
             v: 1,
             type: "decline",
@@ -313,7 +431,7 @@ export async function createSubmitter(
           successes.push(success);
           progress({ event: "result", executor, detail: success.output.status });
           checkQuorum();
-          if (!finished && needed() > active.size) void announce();
+          if (!finished && needed() > inflight()) replace();
         } catch (err) {
           attempt.reason = errText(err);
           attempt.ms = Date.now() - started;
@@ -322,21 +440,21 @@ export async function createSubmitter(
           channel.abort(attempt.reason);
           if (finished) return;
           progress({ event: "failed", executor, detail: attempt.reason });
-          void announce(); // find a replacement
+          replace(); // find a replacement
         }
       }
 
       jobs.set(manifest.id, (channel, offer, connection) => {
         void onOffer(channel, offer, connection);
       });
-      void announce();
+      replace();
     });
   }
 
   return {
     run,
     async stop() {
-      await libp2p.unhandle(JOB_PROTOCOL);
+      await libp2p?.unhandle(JOB_PROTOCOL);
     },
   };
 }
