@@ -425,7 +425,21 @@ export class Machine {
     let inHost = false;
     try {
       for (;;) {
-        switch (code[pc]) {
+        // The most frequent ops (i32.add, register and immediate) take a
+        // conditional branch instead of the switch's indirect jump, which
+        // predicts worse: measurably faster on compiled C.
+        const op = code[pc];
+        if (op === 0x6a) {
+          I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
+          pc += 4;
+          continue;
+        }
+        if (op === 0x10a) {
+          I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
+          pc += 4;
+          continue;
+        }
+        switch (op) {
           // ---- memory ----
           case 0x28: { // i32.load
             const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
@@ -795,11 +809,7 @@ export class Machine {
             pc += 3;
             break;
           }
-          case 0x6a: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
+          // 0x6a (i32.add) is dispatched before the switch
           case 0x6b: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
             pc += 4;
@@ -1374,11 +1384,7 @@ export class Machine {
             pc += 4;
             break;
           }
-          case 0x10a: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
-            pc += 4;
-            break;
-          }
+          // 0x10a (i32.add immediate) is dispatched before the switch
           case 0x10b: {
             I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
             pc += 4;
