@@ -196,6 +196,8 @@ class Emitter {
   needFuel = true;
   blockPc = -1; // pc of the open FUEL op
   lastOpPc = -1;
+  /** pc of the op emitted before the one at lastOpPc. */
+  prevOpPc = -1;
   map: number[] = []; // pc per counted instruction (-1: no op, resolved at close)
   // fusion state
   lastPure = -1; // pc of last pure op whose dst (code[pc+1]) is the top slot
@@ -311,6 +313,7 @@ class Emitter {
       return last;
     }
     const pc = this.code.length;
+    if (pc !== last) this.prevOpPc = last; // (pc === last: an op re-emitted after fusion)
     this.lastOpPc = pc;
     for (const w of words) this.code.push(w);
     this.lastPure = this.lastCmp = -1;
@@ -698,8 +701,9 @@ class Emitter {
               this.code[cmpPc + 1] = this.code[cmpPc + 2];
               this.code[cmpPc + 2] = this.code[cmpPc + 3];
               this.code[cmpPc + 3] = 0;
-              this.target(l, cmpPc + 3);
-              this.count(cmpPc);
+              const at = this.fuseIncrement(cmpPc);
+              this.target(l, at + (at === cmpPc ? 3 : 5));
+              this.count(at);
             } else if (fuseCmp && this.code.length === cmpPc + 3) {
               // [eqz dst a] -> [BR_EQZ a target]
               this.code[cmpPc] = Op.BR_EQZ;
@@ -710,7 +714,8 @@ class Emitter {
             } else {
               const a = this.sloc(0, ci, () => 0);
               const pc = this.emitOp([Op.BR_IF, a, 0]);
-              this.target(l, pc + 2);
+              const at = this.fuseIncrement(pc);
+              this.target(l, at + (at === pc ? 2 : 5));
             }
             this.endBlock();
           }
@@ -1131,6 +1136,34 @@ class Emitter {
     ]);
     this.setPure(pc, d);
     return true;
+  }
+
+  /**
+   * [BR_CMP(_RI) a b target] or [BR_IF a target] at `cmpPc` right after
+   * [i32.add-immediate a src imm] (a loop counter's step and test): fuses them into one
+   * ADDI_BR_CMP(_RI) op at the add's pc and returns that pc (else `cmpPc`).
+   * Fuel-map entries of the compare move to the fused op.
+   */
+  fuseIncrement(cmpPc: number): number {
+    const code = this.code, ap = this.prevOpPc;
+    if (
+      ap !== cmpPc - 4 || ap <= this.blockPc || this.lastOpPc !== cmpPc ||
+      code[ap] !== Op.ARITH_RI || code[ap + 1] !== code[cmpPc + 1]
+    ) return cmpPc;
+    const op = code[cmpPc];
+    // BR_IF x is BR_CMP_RI ne x 0
+    const fop = op === Op.BR_IF
+      ? Op.ADDI_BR_CMP_RI + 1
+      : op >= Op.BR_CMP_RI
+      ? Op.ADDI_BR_CMP_RI + op - Op.BR_CMP_RI
+      : Op.ADDI_BR_CMP + op - Op.BR_CMP;
+    const dst = code[ap + 1], src = code[ap + 2], imm = code[ap + 3];
+    const b = op === Op.BR_IF ? 0 : code[cmpPc + 2];
+    code.length = ap;
+    code.push(fop, dst, src, imm, b, 0);
+    this.lastOpPc = ap;
+    for (let j = 0; j < this.map.length; j++) if (this.map[j] === cmpPc) this.map[j] = ap;
+    return ap;
   }
 
   call(t: FuncType, opc: number, a: number, b: number, dead: boolean) {

@@ -2595,6 +2595,308 @@ export class Machine {
             pc += 5;
             break;
           }
+          // ---- fused i32.add immediate + compare + br_if: [dst, src, imm, b, target] ----
+          case 0x1c0: { // add imm, br_if eq imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v === code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c1: { // add imm, br_if ne imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v !== code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c2: { // add imm, br_if lt_s imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v < code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c3: { // add imm, br_if lt_u imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) < (code[pc + 4] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c4: { // add imm, br_if gt_s imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v > code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c5: { // add imm, br_if gt_u imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) > (code[pc + 4] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c6: { // add imm, br_if le_s imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v <= code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c7: { // add imm, br_if le_u imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) <= (code[pc + 4] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c8: { // add imm, br_if ge_s imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v >= code[pc + 4]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1c9: { // add imm, br_if ge_u imm
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) >= (code[pc + 4] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1ca: { // add imm, br_if eq b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v === I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1cb: { // add imm, br_if ne b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v !== I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1cc: { // add imm, br_if lt_s b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v < I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1cd: { // add imm, br_if lt_u b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) < (I[fp + code[pc + 4]] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1ce: { // add imm, br_if gt_s b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v > I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1cf: { // add imm, br_if gt_u b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) > (I[fp + code[pc + 4]] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1d0: { // add imm, br_if le_s b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v <= I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1d1: { // add imm, br_if le_u b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) <= (I[fp + code[pc + 4]] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1d2: { // add imm, br_if ge_s b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if (v >= I[fp + code[pc + 4]]) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+          case 0x1d3: { // add imm, br_if ge_u b
+            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+            I[fp + code[pc + 1]] = v;
+            if ((v >>> 0) >= (I[fp + code[pc + 4]] >>> 0)) {
+              pc = code[pc + 5];
+            } else {
+              pc += 6;
+            }
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
+
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

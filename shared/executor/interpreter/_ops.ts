@@ -84,6 +84,14 @@ export const Op = {
   COPY32N: 0x1b9,
   /** [dst, x, y, offset] i32.load from address `(x + y) + offset` (i32.add, then the load). */
   LOAD_ADD: 0x1ba,
+  /**
+   * [dst, src, imm, b, target] fused i32.add-immediate + compare-with-
+   * immediate + br_if (a loop counter): `dst = src + imm`, then branch when
+   * `dst cmp b`: 0x1c0 + (cmp - 0x46). Followed by a FUEL op like BR_CMP.
+   */
+  ADDI_BR_CMP_RI: 0x1c0,
+  /** Like ADDI_BR_CMP_RI with `b` a register: 0x1ca + (cmp - 0x46). */
+  ADDI_BR_CMP: 0x1ca,
 } as const;
 
 /** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
@@ -126,6 +134,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
   if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
   if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
+  if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:
@@ -169,5 +178,6 @@ export function fuelTargets(code: Int32Array, pc: number): number[] {
   if (op === Op.BR) return [pc + 1];
   if (op === Op.BR_IF || op === Op.BR_UNLESS || op === Op.BR_EQZ) return [pc + 2];
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return [pc + 3];
+  if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return [pc + 5];
   return [];
 }

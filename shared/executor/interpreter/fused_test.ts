@@ -153,3 +153,59 @@ Deno.test("runs of local moves (COPY32N) keep their order", async () => {
   assertEquals(e.interp.rot(1, 2, 3, 4), e.v8.rot(1, 2, 3, 4));
   assertEquals(e.fuelUsed() - before, 23);
 });
+
+Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, with exact fuel", async () => {
+  const CMPS = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+  const fns: string[] = [];
+  // count iterations of `do { i += step; n++ } while (i cmp bound)`, capped at 50
+  const loop = (name: string, step: number, test: string) =>
+    fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) (local i32)
+      loop
+        local.get 3 i32.const 1 i32.add local.set 3
+        local.get 3 i32.const 50 i32.eq if local.get 3 return end
+        local.get 0 i32.const ${step} i32.add local.tee 0 ${test} br_if 0
+      end
+      local.get 3 i32.const 1000 i32.mul local.get 0 i32.add)`);
+  for (const c of CMPS) {
+    for (const [k, step] of [1, -2, 0x7fffffff].entries()) {
+      loop(`ri_${c}_${k}`, step, `i32.const 7 i32.${c}`);
+      loop(`rr_${c}_${k}`, step, `local.get 2 i32.${c}`);
+    }
+  }
+  loop("if", 3, "");
+  fns.push(`(func (export "tmp") (param i32 i32 i32) (result i32) (local i32)
+    loop
+      local.get 3 i32.const 1 i32.add local.set 3
+      local.get 3 i32.const 50 i32.eq if local.get 3 return end
+      local.get 0 i32.const 3 i32.add br_if 0
+    end
+    local.get 3)`);
+  const bytes = await wat(`(module ${fns.join("\n")})`);
+  const { code } = compileModule(bytes).code;
+  const fused = [...code].filter((w) => w >= Op.ADDI_BR_CMP_RI && w < Op.ADDI_BR_CMP + 10);
+  assert(fused.length >= 6 * CMPS.length + 2, `${fused.length} fused loop tests`);
+  const e = both(bytes);
+  const starts = [0, 1, 6, 7, 8, -3, -1, 0x7ffffffe, -0x80000000];
+  for (const name of Object.keys(e.v8)) {
+    for (const i of starts) {
+      for (const step of [1, 2, -1, 0]) {
+        for (const bound of [7, 0, -2, 0x7fffffff]) {
+          assertEquals(e.interp[name](i, step, bound), e.v8[name](i, step, bound), name);
+        }
+      }
+    }
+  }
+  // fuel: exact at every limit through a fused loop test
+  const mod = compileModule(bytes);
+  const full = instantiate(mod, {});
+  const run = (inst: typeof full) =>
+    (inst.exports.ri_lt_s_0 as (...a: number[]) => number)(0, 1, 0);
+  const want = run(full), total = full.fuelUsed();
+  assertEquals(total, 7 * 15 + 5);
+  for (let limit = 0; limit <= total; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    if (limit < total) assertThrows(() => run(inst), FuelExhausted);
+    else assertEquals(run(inst), want);
+    assertEquals(inst.fuelUsed(), limit);
+  }
+});
