@@ -66,6 +66,44 @@ Deno.test(
   },
 );
 
+// Plain JS so nothing in our code is involved: what workerd itself allows.
+const PROBE = `export default {
+  async fetch(req) {
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    const r = {};
+    const probe = async (name, fn) => {
+      try { await fn(); r[name] = "allowed"; } catch (e) { r[name] = String(e); }
+    };
+    await probe("compile", () => WebAssembly.compile(bytes));
+    await probe("instantiate", () => WebAssembly.instantiate(bytes, {}));
+    await probe("module", () => new WebAssembly.Module(bytes));
+    await probe("newFunction", () => new Function("return 1")());
+    await probe("eval", () => eval("1 + 1"));
+    return Response.json(r);
+  },
+};`;
+
+Deno.test(
+  "workerd refuses WebAssembly.compile of received bytes, eval and new Function",
+  opts,
+  async () => {
+    const { Miniflare } = await import("miniflare");
+    const mf = new Miniflare({ modules: true, script: PROBE, compatibilityDate: "2024-09-23" });
+    try {
+      const loop = await wasm("loop.wasm");
+      const res = await mf.dispatchFetch("http://x/", { method: "POST", body: loop });
+      const got = await res.json() as Record<string, string>;
+      for (const [name, outcome] of Object.entries(got)) {
+        assert(outcome !== "allowed", `${name} must be refused in workerd`);
+        assert(/disallowed|not allowed|code generation/i.test(outcome), `${name}: ${outcome}`);
+      }
+      assertEquals(Object.keys(got).length, 5);
+    } finally {
+      await mf.dispose();
+    }
+  },
+);
+
 Deno.test("cloudflare entry without PHASE_NODE_KEY: 500 no_key everywhere", opts, async () => {
   const { code } = await buildCloudflareWorker();
   const { mf, url } = await startWorkerd(code, { PHASE_OPEN: "true" });
