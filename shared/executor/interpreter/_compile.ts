@@ -1126,6 +1126,20 @@ class Emitter {
     else return false;
     const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
     const x = code[prev + 2], z = code[prev + 3];
+    const pp = this.prevOpPc;
+    if (
+      ri && k1 >= 6 && this.pk[other] === 0 && this.lastOpPc === prev && pp === prev - 4 &&
+      pp > this.blockPc && code[pp] === p && code[pp + 1] === y && x !== y
+    ) {
+      // y = (w op1 b) just before, same shift/rotate: one DUAL op for all three
+      const w = code[pp + 2], b = code[pp + 3];
+      code.length = pp;
+      for (let j = 0; j < this.map.length; j++) if (this.map[j] === prev) this.map[j] = pp;
+      const pc = this.emitOp([Op.DUAL + 4 * (k1 - 6) + k2, this.slotWord(d), w, b, x, z]);
+      this.prevOpPc = -1;
+      this.setPure(pc, d);
+      return true;
+    }
     code.length = prev;
     const pc = this.emitOp([
       (ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2,

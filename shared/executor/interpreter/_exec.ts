@@ -2897,6 +2897,148 @@ export class Machine {
             break;
           }
 
+          // ---- DUAL: d = (x op1 a) op2 (w op1 b), [d, w, b, x, a] ----
+          case 0x1e0: { // (shl x a) add (shl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x << a) + (w << b);
+            pc += 6;
+            break;
+          }
+          case 0x1e1: { // (shl x a) and (shl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x << a) & (w << b);
+            pc += 6;
+            break;
+          }
+          case 0x1e2: { // (shl x a) or (shl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x << a) | (w << b);
+            pc += 6;
+            break;
+          }
+          case 0x1e3: { // (shl x a) xor (shl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x << a) ^ (w << b);
+            pc += 6;
+            break;
+          }
+          case 0x1e4: { // (shr_s x a) add (shr_s w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >> a) + (w >> b);
+            pc += 6;
+            break;
+          }
+          case 0x1e5: { // (shr_s x a) and (shr_s w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >> a) & (w >> b);
+            pc += 6;
+            break;
+          }
+          case 0x1e6: { // (shr_s x a) or (shr_s w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >> a) | (w >> b);
+            pc += 6;
+            break;
+          }
+          case 0x1e7: { // (shr_s x a) xor (shr_s w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >> a) ^ (w >> b);
+            pc += 6;
+            break;
+          }
+          case 0x1e8: { // (shr_u x a) add (shr_u w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >>> a) + (w >>> b);
+            pc += 6;
+            break;
+          }
+          case 0x1e9: { // (shr_u x a) and (shr_u w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >>> a) & (w >>> b);
+            pc += 6;
+            break;
+          }
+          case 0x1ea: { // (shr_u x a) or (shr_u w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >>> a) | (w >>> b);
+            pc += 6;
+            break;
+          }
+          case 0x1eb: { // (shr_u x a) xor (shr_u w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = (x >>> a) ^ (w >>> b);
+            pc += 6;
+            break;
+          }
+          case 0x1ec: { // (rotl x a) add (rotl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) + ((w << b) | (w >>> (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1ed: { // (rotl x a) and (rotl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) & ((w << b) | (w >>> (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1ee: { // (rotl x a) or (rotl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) | ((w << b) | (w >>> (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1ef: { // (rotl x a) xor (rotl w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1f0: { // (rotr x a) add (rotr w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) + ((w >>> b) | (w << (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1f1: { // (rotr x a) and (rotr w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) & ((w >>> b) | (w << (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1f2: { // (rotr x a) or (rotr w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) | ((w >>> b) | (w << (32 - b)));
+            pc += 6;
+            break;
+          }
+          case 0x1f3: { // (rotr x a) xor (rotr w b)
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b)));
+            pc += 6;
+            break;
+          }
+
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

@@ -92,6 +92,12 @@ export const Op = {
   ADDI_BR_CMP_RI: 0x1c0,
   /** Like ADDI_BR_CMP_RI with `b` a register: 0x1ca + (cmp - 0x46). */
   ADDI_BR_CMP: 0x1ca,
+  /**
+   * [dst, w, b, x, a] two shifts/rotates by immediates combined:
+   * `dst = (x op1 a) op2 (w op1 b)`, 0x1e0 + 4 * (FUSE_OP1.indexOf(op1) - 6) +
+   * FUSE_OP2.indexOf(op2) (op1 shl, shr_s, shr_u, rotl or rotr).
+   */
+  DUAL: 0x1e0,
 } as const;
 
 /** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
@@ -135,6 +141,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
   if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
+  if (op >= Op.DUAL && op < Op.DUAL + 20) return 6;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -31,6 +31,19 @@ function shapes(o1: string, o2: string): [string, string, number][] {
       14,
     ],
   ];
+  // two shifts/rotates by immediates combined (DUAL), also with a stack slot below
+  [[7, 18], [0, 31], [32, 1], [-1, 33]].forEach(([j, k], i) => {
+    out.push([
+      `dual${i}`,
+      `local.get 0 i32.const ${j} i32.${o1} local.get 1 i32.const ${k} i32.${o1} i32.${o2}`,
+      7,
+    ]);
+    out.push([
+      `dual_s${i}`,
+      `local.get 2 local.get 0 i32.const ${j} i32.${o1} local.get 0 i32.const ${k} i32.${o1} i32.${o2} i32.${o2}`,
+      9,
+    ]);
+  });
   IMMS.forEach((k, i) => {
     out.push([`ri_b${i}`, `local.get 2 local.get 0 i32.const ${k} i32.${o1} i32.${o2}`, 5]);
     out.push([`ri_a${i}`, `local.get 0 i32.const ${k} i32.${o1} local.get 2 i32.${o2}`, 5]);
@@ -57,6 +70,8 @@ Deno.test("fused i32 pairs equal V8 and count every instruction", async () => {
     if (code[pc] >= Op.FUSE_RI && code[pc] < Op.LOAD_ADDI) fused++;
   }
   assert(fused >= OP1.length * OP2.length * 20, `only ${fused} fused ops`);
+  const duals = [...code].filter((w) => w >= Op.DUAL && w < Op.DUAL + 20).length;
+  assert(duals >= 5 * OP2.length * 8, `only ${duals} DUAL ops`);
   const e = both(bytes);
   for (const [name, n] of counts) {
     for (const a of VALS) {
