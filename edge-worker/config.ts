@@ -13,7 +13,7 @@
  * | `PHASE_MAX_OUTPUT_BYTES` | largest `limits.maxOutputBytes` | 16 MiB |
  * | `PHASE_MAX_MODULE_BYTES` | largest module | 32 MiB |
  * | `PHASE_MAX_BODY_BYTES` | largest request body | 96 MiB |
- * | `PHASE_MAX_FUEL` | largest `limits.fuel`, and the budget of jobs without one (interp only) | 1e10 (Cloudflare; about 18 s of CPU at the 555 M instr/s measured in workerd) |
+ * | `PHASE_MAX_FUEL` | largest `limits.fuel`, and the budget of jobs without one (interp only) | 5e9 (Cloudflare: about 20 s of CPU at the 250 M instr/s measured in workerd, inside the default 30 s `cpu_ms`) |
  * | `PHASE_RELAYS` | relay HTTP URLs to register with (`POST /v1/executors`), comma separated | none |
  * | `PHASE_PUBLIC_URL` | this worker's public base URL for the registry | the first request's origin |
  * | `PHASE_RECORD_TTL_MS` | TTL of registry records | 600000 |
@@ -63,7 +63,7 @@ export function defaultLimits(runtime: RuntimeKind): EdgeLimits {
   };
   // Workers isolates have 128 MB in all; the interpreter's guest memory lives in it.
   return runtime === "cloudflare"
-    ? { ...base, memoryMb: 64, fuel: 10_000_000_000 }
+    ? { ...base, memoryMb: 64, fuel: 5_000_000_000 }
     : { ...base, memoryMb: 256 };
 }
 
