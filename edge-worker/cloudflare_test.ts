@@ -3,6 +3,8 @@
 
 import { assert, assertEquals } from "../shared/testing/mod.ts";
 import { runJob } from "../shared/executor/mod.ts";
+import { encodeKeyFile, generateKeyPair, peerIdFromPublicKey } from "../shared/crypto/mod.ts";
+import { type EdgeExecutorRecord, verifyExecutorRecord } from "../shared/edge/mod.ts";
 import { buildCloudflareWorker } from "./build.ts";
 import {
   assertNoKey,
@@ -103,6 +105,44 @@ Deno.test(
     }
   },
 );
+
+Deno.test("cloudflare cron trigger posts a signed record to every relay", opts, async () => {
+  const got: EdgeExecutorRecord[] = [];
+  const relays = [0, 1].map(() =>
+    Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      if (req.method !== "POST" || new URL(req.url).pathname !== "/v1/executors") {
+        return new Response("no", { status: 404 });
+      }
+      got.push(verifyExecutorRecord(await req.json()));
+      return Response.json({ ok: true });
+    })
+  );
+  const key = generateKeyPair();
+  const { code } = await buildCloudflareWorker();
+  const { mf } = await startWorkerd(code, {
+    PHASE_NODE_KEY: encodeKeyFile(key),
+    PHASE_RELAYS: relays.map((r) => `http://127.0.0.1:${r.addr.port}/`).join(","),
+    PHASE_PUBLIC_URL: "https://phase-edge.example.workers.dev",
+    PHASE_RECORD_TTL_MS: "300000",
+  });
+  try {
+    // miniflare's Fetcher types are loose here; scheduled() dispatches the cron event.
+    const worker = await mf.getWorker() as unknown as {
+      scheduled(o: { cron: string }): Promise<unknown>;
+    };
+    await worker.scheduled({ cron: "*/5 * * * *" });
+    assertEquals(got.length, 2);
+    for (const record of got) {
+      assertEquals(record.url, "https://phase-edge.example.workers.dev");
+      assertEquals(record.executorPeerId, peerIdFromPublicKey(key.publicKey));
+      assertEquals([record.runtime, record.engine], ["cloudflare", "interp"]);
+      assertEquals(record.expiresAt - record.issuedAt, 300_000);
+    }
+  } finally {
+    await mf.dispose();
+    await Promise.all(relays.map((r) => r.shutdown()));
+  }
+});
 
 Deno.test("cloudflare entry without PHASE_NODE_KEY: 500 no_key everywhere", opts, async () => {
   const { code } = await buildCloudflareWorker();

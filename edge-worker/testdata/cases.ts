@@ -75,10 +75,14 @@ export function edgeEnv(
 export function manifestFor(
   module: Uint8Array,
   key: KeyPair,
-  options: { args?: string[]; limits?: Partial<JobLimits>; stdin?: Uint8Array } = {},
+  options: { args?: string[]; limits?: Partial<JobLimits>; stdin?: Uint8Array; url?: string } = {},
 ): JobManifest {
   return buildManifest({
-    module: { sha256: sha256Hex(module), size: module.length },
+    module: {
+      sha256: sha256Hex(module),
+      size: module.length,
+      ...(options.url ? { url: options.url } : {}),
+    },
     args: options.args ?? [],
     stdin: options.stdin ? { sha256: sha256Hex(options.stdin), size: options.stdin.length } : null,
     limits: { memoryMb: 64, ...options.limits },
@@ -156,6 +160,27 @@ export async function runEdgeCases(t: Deno.TestContext, target: Target, keys: Ed
     const cached = await executeOnEdge(url, { manifest: again });
     verifyReceipt(cached.receipt, { manifest: again, output: cached });
     assertMatch(dec.decode(cached.stdout), /arg\[1\]=cached/);
+  });
+
+  await t.step("module fetched from manifest.module.url when not sent", async () => {
+    const sha = await wasm("sha256.wasm");
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () => new Response(sha as Uint8Array<ArrayBuffer>),
+    );
+    try {
+      const moduleUrl = `http://127.0.0.1:${server.addr.port}/sha256.wasm`;
+      const m = manifestFor(sha, keys.submitter, { args: ["0"], url: moduleUrl });
+      const r = await executeOnEdge(url, { manifest: m });
+      verifyReceipt(r.receipt, { manifest: m, output: r });
+      assertEquals(r.status, "ok");
+      assertMatch(
+        dec.decode(r.stdout),
+        /e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855/,
+      );
+    } finally {
+      await server.shutdown();
+    }
   });
 
   await t.step("an infinite loop ends with fuel_exhausted or timeout", async () => {
