@@ -258,7 +258,8 @@ class Emitter {
     // after it, or to a final uncounted jump (the stop must still be reached).
     const lastOp = this.code[this.lastOpPc];
     const jumps = this.lastOpPc > this.blockPc &&
-      (lastOp === Op.BR || lastOp === Op.RETURN || lastOp === Op.BR_TABLE ||
+      (lastOp === Op.BR || lastOp === Op.COPY32N_BR || lastOp === Op.RETURN ||
+        lastOp === Op.BR_TABLE ||
         lastOp === Op.UNREACHABLE);
     const end = jumps ? this.lastOpPc : this.code.length;
     const off = this.fuelMap.length;
@@ -318,6 +319,34 @@ class Emitter {
     for (const w of words) this.code.push(w);
     this.lastPure = this.lastCmp = -1;
     return pc;
+  }
+  /**
+   * Emits a BR, merged with directly preceding 32-bit moves (a loop's
+   * back-edge after its phi moves) into one COPY32N_BR. Returns the op's pc
+   * and the position of its target operand.
+   */
+  emitBr(): [number, number] {
+    this.ensureBlock();
+    const code = this.code, last = this.lastOpPc;
+    if (last > this.blockPc) {
+      const op = code[last];
+      let moves: number[] | null = null;
+      if (
+        (op === Op.COPY32 && last === code.length - 3) ||
+        (op === Op.COPY32X2 && last === code.length - 5)
+      ) moves = code.slice(last + 1);
+      else if (op === Op.COPY32N && last + 2 + 2 * code[last + 1] === code.length) {
+        moves = code.slice(last + 2);
+      }
+      if (moves !== null) {
+        code.length = last;
+        code.push(Op.COPY32N_BR, moves.length / 2, ...moves, 0);
+        this.lastPure = this.lastCmp = -1;
+        return [last, code.length - 1];
+      }
+    }
+    const pc = this.emit(Op.BR, 0);
+    return [pc, pc + 1];
   }
   /** Counts the current wasm instruction as carried by the op at `pc`. */
   count(pc: number) {
@@ -614,8 +643,7 @@ class Emitter {
           this.materializeAll();
           this.endOfBody(ctrl);
           if (!this.dead) {
-            const pc = this.emit(Op.BR, 0);
-            ctrl.fixups.push(pc + 1);
+            ctrl.fixups.push(this.emitBr()[1]);
           }
           this.resetFusion();
           // restore the params
@@ -667,8 +695,8 @@ class Emitter {
           if (!dead) {
             this.materializeAll();
             this.emitMoves(l, types);
-            const pc = this.emit(Op.BR, 0);
-            this.target(l, pc + 1);
+            const [pc, tpos] = this.emitBr();
+            this.target(l, tpos);
             this.count(pc);
           }
           this.setUnreachable();
@@ -689,8 +717,7 @@ class Emitter {
               const a = this.sloc(0, ci, () => 0);
               const skip = this.emitOp([Op.BR_UNLESS_PLAIN, a, 0]);
               this.emitMoves(l, types);
-              const pc = this.emit(Op.BR, 0);
-              this.target(l, pc + 1);
+              this.target(l, this.emitBr()[1]);
               this.code[skip + 2] = this.code.length;
             } else if (fuseCmp && this.code.length === cmpPc + 4) {
               // [cmp dst a b] -> [BR_CMP a b target]
@@ -750,8 +777,7 @@ class Emitter {
                   stub = this.code.length;
                   stubs.set(depths[k], stub);
                   this.emitMoves(l, types);
-                  const bp = this.emit(Op.BR, 0);
-                  this.target(l, bp + 1);
+                  this.target(l, this.emitBr()[1]);
                 }
                 this.code[pc + 3 + k] = stub;
               }

@@ -3039,6 +3039,17 @@ export class Machine {
             break;
           }
 
+          case 0x1bb: { // COPY32N_BR
+            const e = pc + 2 + 2 * code[pc + 1];
+            for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
+            pc = code[e];
+            const c = code[pc + 1];
+            fuel -= c;
+            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+            blockPc = pc;
+            pc += 3;
+            break;
+          }
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

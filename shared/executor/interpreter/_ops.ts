@@ -84,6 +84,8 @@ export const Op = {
   COPY32N: 0x1b9,
   /** [dst, x, y, offset] i32.load from address `(x + y) + offset` (i32.add, then the load). */
   LOAD_ADD: 0x1ba,
+  /** [n, dst1, src1, ..., dstN, srcN, target] n COPY32 then BR (n >= 1) */
+  COPY32N_BR: 0x1bb,
   /**
    * [dst, src, imm, b, target] fused i32.add-immediate + compare-with-
    * immediate + br_if (a loop counter): `dst = src + imm`, then branch when
@@ -140,6 +142,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
   if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
   if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
+  if (op === Op.COPY32N_BR) return 3 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 6;
   switch (op) {
@@ -183,6 +186,7 @@ export function opLength(code: Int32Array, pc: number): number {
 export function fuelTargets(code: Int32Array, pc: number): number[] {
   const op = code[pc];
   if (op === Op.BR) return [pc + 1];
+  if (op === Op.COPY32N_BR) return [pc + 2 + 2 * code[pc + 1]];
   if (op === Op.BR_IF || op === Op.BR_UNLESS || op === Op.BR_EQZ) return [pc + 2];
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return [pc + 3];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return [pc + 5];

@@ -224,3 +224,49 @@ Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, with exac
     assertEquals(inst.fuelUsed(), limit);
   }
 });
+
+Deno.test("moves merged into a branch (COPY32N_BR) equal V8, with exact fuel", async () => {
+  const bytes = await wat(`(module
+    (func (export "fib") (param i32) (result i32) (local i32 i32 i32)
+      i32.const 1 local.set 2
+      block loop
+        local.get 0 i32.eqz br_if 1
+        local.get 1 local.get 2 i32.add local.set 3
+        local.get 2 local.set 1 local.get 3 local.set 2
+        local.get 0 i32.const 1 i32.sub local.set 0
+        local.get 1 local.set 3
+        br 0
+      end end
+      local.get 1)
+    (func (export "sel") (param i32 i32 i32) (result i32) (local i32)
+      local.get 0 if
+        local.get 1 local.set 3 local.get 2 local.set 1 local.get 3 local.set 2
+      else
+        local.get 2 local.set 1
+      end
+      local.get 1 i32.const 100 i32.mul local.get 2 i32.add))`);
+  const { code } = compileModule(bytes).code;
+  assert([...code].includes(Op.COPY32N_BR));
+  const e = both(bytes);
+  for (const n of [0, 1, 2, 10, 40]) {
+    const before = e.fuelUsed();
+    assertEquals(e.interp.fib(n), e.v8.fib(n));
+    assertEquals(e.fuelUsed() - before, 6 + 18 * n, `fib(${n}) fuel`);
+  }
+  for (const c of [0, 1]) {
+    const before = e.fuelUsed();
+    assertEquals(e.interp.sel(c, 3, 4), e.v8.sel(c, 3, 4));
+    assertEquals(e.fuelUsed() - before, c ? 13 : 9);
+  }
+  const mod = compileModule(bytes);
+  const full = instantiate(mod, {});
+  (full.exports.fib as (n: number) => number)(3);
+  const total = full.fuelUsed();
+  for (let limit = 0; limit <= total; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    const run = () => (inst.exports.fib as (n: number) => number)(3);
+    if (limit < total) assertThrows(run, FuelExhausted);
+    else assertEquals(run(), 2);
+    assertEquals(inst.fuelUsed(), limit);
+  }
+});
