@@ -29,6 +29,9 @@ function handlerFor(env: EdgeEnv): EdgeHandler | Error {
       handler = createEdgeHandler(loadEdgeConfig(env, "cloudflare"), {
         runtime: "cloudflare",
         engine,
+        // Workers do not advance clocks while a request computes, so a spinning
+        // sleep would burn CPU until the platform limit: guest sleeps return at once.
+        sleep: () => {},
       });
     } catch (err) {
       handler = err as Error;

@@ -60,6 +60,8 @@ export interface EdgeHandlerOptions {
   guard?: Guard;
   /** Log sink (default: one JSON line on the console). */
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /** Blocking sleep for the guest's `poll_oneoff` (default: the executor's, `Atomics.wait` or a spin). */
+  sleep?: (ms: number) => void;
   /** Fetches a module by URL (default: global fetch). */
   fetchModule?: (url: string, maxBytes: number) => Promise<Uint8Array>;
 }
@@ -292,6 +294,7 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
       guard: options.guard,
       cache: compiled,
       moduleKey: manifest.module.sha256,
+      sleep: options.sleep,
     });
     if (result.status === "invalid_module") {
       throw new HttpError(422, "invalid_module", result.message ?? "invalid module");

@@ -206,6 +206,16 @@ export async function runEdgeCases(t: Deno.TestContext, target: Target, keys: Ed
     assertEquals(ok.status, "ok");
   });
 
+  await t.step("a guest that sleeps (poll_oneoff) returns; no spin on a frozen clock", async () => {
+    const sleep = await Deno.readFile(new URL("sleep.wasm", import.meta.url));
+    const m = manifestFor(sleep, keys.submitter, { limits: { timeoutMs: 5000 } });
+    const r = await executeOnEdge(url, { manifest: m, module: sleep }, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    verifyReceipt(r.receipt, { manifest: m, output: r });
+    assertEquals([r.status, r.exitCode], ["exit", 7]);
+  });
+
   await t.step("bad signature -> 401", async () => {
     const m = manifestFor(hello, keys.submitter);
     const sig = m.signature;
