@@ -371,7 +371,17 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
     }));
   }
 
+  // Browsers (the web node) may call the worker directly: allow any origin;
+  // requests carry their own signatures, no cookies.
   async function fetchHandler(
+    req: Request,
+    waitUntil?: (p: Promise<unknown>) => void,
+  ): Promise<Response> {
+    if (req.method === "OPTIONS") return withCors(new Response(null, { status: 204 }));
+    return withCors(await serve(req, waitUntil));
+  }
+
+  async function serve(
     req: Request,
     waitUntil?: (p: Promise<unknown>) => void,
   ): Promise<Response> {
@@ -410,6 +420,18 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
   }
 
   return { fetch: fetchHandler, announce };
+}
+
+const CORS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers": "content-type",
+  "access-control-max-age": "86400",
+};
+
+function withCors(res: Response): Response {
+  for (const [k, v] of Object.entries(CORS)) res.headers.set(k, v);
+  return res;
 }
 
 function errText(err: unknown): string {

@@ -130,6 +130,11 @@ export async function runEdgeCases(t: Deno.TestContext, target: Target, keys: Ed
   await t.step("/health and /v1/info", async () => {
     const health = await fetch(`${url}/health`);
     assertEquals(await health.json(), { ok: true });
+    assertEquals(health.headers.get("access-control-allow-origin"), "*");
+    const preflight = await fetch(`${url}/v1/execute`, { method: "OPTIONS" });
+    await preflight.body?.cancel();
+    assertEquals(preflight.status, 204);
+    assertMatch(preflight.headers.get("access-control-allow-methods") ?? "", /POST/);
     const info: EdgeInfo = await fetchEdgeInfo(url);
     assertEquals(info.runtime, target.runtime);
     assertEquals(info.engine, target.engine);
