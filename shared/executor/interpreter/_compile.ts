@@ -1166,6 +1166,21 @@ class Emitter {
       this.setPure(pc, d);
       return true;
     }
+    if (
+      ri && k1 >= 6 && k2 === 3 && this.pk[other] === 0 && this.lastOpPc === prev &&
+      pp === prev - 6 && pp > this.blockPc && code[pp] >= Op.DUAL && code[pp] < Op.DUAL + 20 &&
+      (code[pp] - Op.DUAL) % 4 === 3 && code[pp + 1] === y && x !== y
+    ) {
+      // y = DUAL xor just before: three shifts/rotates xor-ed (SHA-2's sigma functions)
+      const j = (code[pp] - Op.DUAL) >> 2;
+      const w = code[pp + 2], b = code[pp + 3], v = code[pp + 4], a = code[pp + 5];
+      code.length = pp;
+      for (let i = 0; i < this.map.length; i++) if (this.map[i] === prev) this.map[i] = pp;
+      const pc = this.emitOp([Op.TRIPLE + 5 * j + k1 - 6, this.slotWord(d), w, b, v, a, x, z]);
+      this.prevOpPc = -1;
+      this.setPure(pc, d);
+      return true;
+    }
     code.length = prev;
     const pc = this.emitOp([
       (ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2,

@@ -3050,6 +3050,218 @@ export class Machine {
             pc += 3;
             break;
           }
+          // ---- TRIPLE: d = (w op1 b) ^ (x op1 a) ^ (v op2 c), [d, w, b, x, a, v, c] ----
+          case 0x200: { // shl, shl, shl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v << c);
+            pc += 8;
+            break;
+          }
+          case 0x201: { // shl, shl, shr_s
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >> c);
+            pc += 8;
+            break;
+          }
+          case 0x202: { // shl, shl, shr_u
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >>> c);
+            pc += 8;
+            break;
+          }
+          case 0x203: { // shl, shl, rotl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v << c) | (v >>> (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x204: { // shl, shl, rotr
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v >>> c) | (v << (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x205: { // shr_s, shr_s, shl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v << c);
+            pc += 8;
+            break;
+          }
+          case 0x206: { // shr_s, shr_s, shr_s
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >> c);
+            pc += 8;
+            break;
+          }
+          case 0x207: { // shr_s, shr_s, shr_u
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >>> c);
+            pc += 8;
+            break;
+          }
+          case 0x208: { // shr_s, shr_s, rotl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v << c) | (v >>> (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x209: { // shr_s, shr_s, rotr
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v >>> c) | (v << (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x20a: { // shr_u, shr_u, shl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v << c);
+            pc += 8;
+            break;
+          }
+          case 0x20b: { // shr_u, shr_u, shr_s
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >> c);
+            pc += 8;
+            break;
+          }
+          case 0x20c: { // shr_u, shr_u, shr_u
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >>> c);
+            pc += 8;
+            break;
+          }
+          case 0x20d: { // shr_u, shr_u, rotl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v << c) | (v >>> (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x20e: { // shr_u, shr_u, rotr
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v >>> c) | (v << (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x20f: { // rotl, rotl, shl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              (v << c);
+            pc += 8;
+            break;
+          }
+          case 0x210: { // rotl, rotl, shr_s
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              (v >> c);
+            pc += 8;
+            break;
+          }
+          case 0x211: { // rotl, rotl, shr_u
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              (v >>> c);
+            pc += 8;
+            break;
+          }
+          case 0x212: { // rotl, rotl, rotl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              ((v << c) | (v >>> (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x213: { // rotl, rotl, rotr
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              ((v >>> c) | (v << (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x214: { // rotr, rotr, shl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              (v << c);
+            pc += 8;
+            break;
+          }
+          case 0x215: { // rotr, rotr, shr_s
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              (v >> c);
+            pc += 8;
+            break;
+          }
+          case 0x216: { // rotr, rotr, shr_u
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              (v >>> c);
+            pc += 8;
+            break;
+          }
+          case 0x217: { // rotr, rotr, rotl
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              ((v << c) | (v >>> (32 - c)));
+            pc += 8;
+            break;
+          }
+          case 0x218: { // rotr, rotr, rotr
+            const w = I[fp + code[pc + 2]], b = code[pc + 3];
+            const x = I[fp + code[pc + 4]], a = code[pc + 5];
+            const v = I[fp + code[pc + 6]], c = code[pc + 7];
+            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              ((v >>> c) | (v << (32 - c)));
+            pc += 8;
+            break;
+          }
+
           default:
             throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
         }

@@ -100,6 +100,12 @@ export const Op = {
    * FUSE_OP2.indexOf(op2) (op1 shl, shr_s, shr_u, rotl or rotr).
    */
   DUAL: 0x1e0,
+  /**
+   * [dst, w, b, x, a, v, c] three shifts/rotates by immediates xor-ed (the
+   * sigma functions of SHA-2): `dst = (w op1 b) ^ (x op1 a) ^ (v op2 c)`,
+   * 0x200 + 5 * (FUSE_OP1.indexOf(op1) - 6) + FUSE_OP1.indexOf(op2) - 6.
+   */
+  TRIPLE: 0x200,
 } as const;
 
 /** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
@@ -145,6 +151,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op === Op.COPY32N_BR) return 3 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 6;
+  if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 8;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -270,3 +270,47 @@ Deno.test("moves merged into a branch (COPY32N_BR) equal V8, with exact fuel", a
     assertEquals(inst.fuelUsed(), limit);
   }
 });
+
+Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruction", async () => {
+  const SH = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
+  const fns: string[] = [];
+  const names: [string, number][] = [];
+  const add = (name: string, body: string, n: number) => {
+    fns.push(`(func (export "${name}") (param i32 i32 i32) (result i32) ${body})`);
+    names.push([name, n]);
+  };
+  for (const o1 of SH) {
+    for (const o2 of SH) {
+      for (const [i, [a, b, c]] of [[2, 13, 22], [0, 31, 32], [-1, 7, 3]].entries()) {
+        const dual =
+          `local.get 0 i32.const ${a} i32.${o1} local.get 0 i32.const ${b} i32.${o1} i32.xor`;
+        add(`t_${o1}_${o2}_${i}`, `${dual} local.get 0 i32.const ${c} i32.${o2} i32.xor`, 11);
+        add(`u_${o1}_${o2}_${i}`, `${dual} local.get 1 i32.const ${c} i32.${o2} i32.xor`, 11);
+        add(
+          `v_${o1}_${o2}_${i}`,
+          `local.get 2 ${dual} local.get 1 i32.const ${c} i32.${o2} i32.xor i32.add`,
+          13,
+        );
+        // not a TRIPLE: the DUAL combines with or
+        add(
+          `w_${o1}_${o2}_${i}`,
+          `local.get 0 i32.const ${a} i32.${o1} local.get 1 i32.const ${b} i32.${o1} i32.or
+           local.get 0 i32.const ${c} i32.${o2} i32.xor`,
+          11,
+        );
+      }
+    }
+  }
+  const bytes = await wat(`(module ${fns.join("\n")})`);
+  const { code } = compileModule(bytes).code;
+  const triples = [...code].filter((w) => w >= Op.TRIPLE && w < Op.TRIPLE + 25).length;
+  assert(triples >= 25 * 9, `only ${triples} TRIPLE ops`);
+  const e = both(bytes);
+  for (const [name, n] of names) {
+    for (const a of VALS) {
+      const before = e.fuelUsed();
+      assertEquals(e.interp[name](a, ~a, 77), e.v8[name](a, ~a, 77), `${name}(${a})`);
+      assertEquals(e.fuelUsed() - before, n, `${name}: fuel`);
+    }
+  }
+});
