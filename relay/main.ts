@@ -46,12 +46,14 @@ async function main(): Promise<number> {
         expiresAt: r.expiresAt,
       }),
   });
-  const relay = await startRelay(config, { logger, routes: [executors.route] });
+  // Listen for signals before announcing readiness ("relay listening"), so a
+  // SIGTERM sent right after that line still gets a clean shutdown.
   const stopped = new Promise<string>((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       Deno.addSignalListener(signal, () => resolve(signal));
     }
   });
+  const relay = await startRelay(config, { logger, routes: [executors.route] });
   const signal = await stopped;
   logger.log("info", "stopping", { signal });
   // Never hang on shutdown: 2 s at most.
