@@ -61,6 +61,11 @@ Deno.test(
         assertEquals(record.url, edgeUrl);
         assertEquals(record.runtime, "cloudflare");
         assert((record.expiresAt as number) > Date.now());
+        // phase status lists it.
+        const status = await phase(["status", "--relay", relay.httpUrl, "--json"]);
+        assertEquals(status.code, 0, status.stderr);
+        const edges = JSON.parse(status.stdout).edgeExecutors;
+        assertEquals(edges.map((e: { executorPeerId: string }) => e.executorPeerId), [edgePeer]);
         // A forged record is refused.
         const res = await fetch(`${relay.httpUrl}/v1/executors`, {
           method: "POST",
