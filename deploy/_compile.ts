@@ -124,6 +124,8 @@ export async function compileRelay(
     `--allow-env=${options.envNames.join(",")}`,
     `--allow-sys=${options.sysNames.join(",")}`,
     "--no-prompt",
+    // Same V8 flags as the offline form (see files/phase-relay.sh).
+    "--v8-flags=--optimize-for-size",
     "--preload",
     options.preludeJs,
     "-o",

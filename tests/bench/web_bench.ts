@@ -20,6 +20,11 @@ import { buildWebNode } from "../../web-node/build.ts";
 import { phase, startRelayProcess } from "../_processes.ts";
 import { launchBrowser, onlyLoopback, openTab, tabPeerId, waitDirect } from "../web/_browser.ts";
 import { DenoHost } from "../../cli/host/mod.ts";
+import { startClientNode } from "../../cli/_p2p.ts";
+import { generateKeyPair } from "../../shared/crypto/mod.ts";
+import { createSubmitter } from "../../shared/scheduler/mod.ts";
+import { submitJob } from "../../shared/client/mod.ts";
+import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -33,7 +38,7 @@ if (!onlyLoopback() && Deno.env.get("PHASE_IN_NETNS") !== "1") {
       "--",
       "sh",
       "-c",
-      'ip link set lo up && exec "$0" run -A "$1" "$@"',
+      'ip link set lo up && exec "$0" run -A "$@"',
       Deno.execPath(),
       new URL(import.meta.url).pathname,
       ...Deno.args,
@@ -64,17 +69,30 @@ const browser = await launchBrowser();
 try {
   // Page load -> connected, each in a fresh context (new identity, cold cache).
   const loads: number[] = [];
+  const relayConnected: number[] = [];
+  const reserved: number[] = [];
   for (let i = 0; i < Number(values.loads); i++) {
     const context = await browser.newContext({ permissions: ["microphone"] });
     const started = performance.now();
-    await openTab(browser, relay.httpUrl, { context });
+    const page = await openTab(browser, relay.httpUrl, { context });
     loads.push(performance.now() - started);
+    const t = await page.evaluate(() =>
+      (globalThis as unknown as { phase: { timings: Record<string, number> } }).phase.timings
+    );
+    relayConnected.push(t.relayConnectedMs);
+    reserved.push(t.reservedMs ?? NaN);
     await context.close();
   }
   console.log(
     `page load -> relay connected (n=${loads.length}): median ${ms(median(loads))}, p90 ${
       ms(p90(loads))
     }`,
+  );
+
+  console.log(
+    `in the page, from navigation start: relay connected median ${
+      ms(median(relayConnected))
+    }, reservation held median ${ms(median(reserved))}`,
   );
 
   // WebRTC upgrade between pairs of fresh tabs.
@@ -129,6 +147,26 @@ try {
     `phase submit (cold CLI process) -> verified result, tab executor (n=${cold.length}): median ${
       ms(median(cold))
     }, p90 ${ms(p90(cold))}`,
+  );
+
+  // The same through one warm submitter in this process (no CLI start-up).
+  const keyPair = generateKeyPair();
+  const libp2p = await startClientNode(keyPair, { relays: relay.multiaddrs, reserve: true });
+  const submitter = await createSubmitter(libp2p, { topic: JOB_TOPIC });
+  const module = await Deno.readFile(hello);
+  const warm: number[] = [];
+  for (let i = 0; i < Number(values.jobs); i++) {
+    const started = performance.now();
+    const result = await submitJob(submitter, { module, args: [String(i)] }, { keyPair });
+    if (result.receipts[0].runtime.kind !== "browser") throw new Error("not run by the tab");
+    warm.push(performance.now() - started);
+  }
+  await submitter.stop();
+  await libp2p.stop();
+  console.log(
+    `warm in-process submit -> verified result, tab executor (n=${warm.length}): median ${
+      ms(median(warm))
+    }, p90 ${ms(p90(warm))}`,
   );
 
   // sha256 over 64 MiB: tab's job Worker vs the Deno host, guest wall time.

@@ -213,6 +213,16 @@ webTest(import.meta.url, {
       const out = await job;
       assertEquals(out.json?.status, "timeout", out.stdout + out.stderr);
       assertEquals(out.json.receipts[0].runtime.kind, "browser");
+      // The terminated Worker's thread burns on for a while in Chromium: its
+      // slot stays taken for that tail, then frees.
+      const busy = () =>
+        a.evaluate(() =>
+          (globalThis as unknown as { phase: { host: { busy: number } } }).phase.host.busy
+        );
+      assertEquals(await busy(), 1, "slot held during the terminate tail");
+      await a.waitForFunction(`globalThis.phase.host.busy === 0`, { timeout: 5_000 });
+      const after = await submit(r, [HELLO]);
+      assertEquals(after.json?.status, "ok", after.stderr);
     } finally {
       await r.close();
     }
@@ -283,6 +293,14 @@ webTest(import.meta.url, {
       });
       await waitConnected(a, 10_000);
       await waitConnected(b, 10_000);
+      // Both tabs hold a reservation on the new relay process (js-libp2p
+      // once failed to re-reserve after a relay restart).
+      let reservations = 0;
+      while (reservations < 2 && performance.now() - restarted < 10_000) {
+        reservations = (await (await fetch(`${relay2.httpUrl}/status`)).json()).reservations;
+        if (reservations < 2) await new Promise((res) => setTimeout(res, 100));
+      }
+      assertEquals(reservations, 2);
       const before = (await tabRan(a)) + (await tabRan(b));
       const out = await submit({ ...first, relay: relay2 }, [HELLO]);
       assertEquals(out.code, 0, out.stderr);

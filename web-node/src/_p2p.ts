@@ -211,13 +211,20 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
       .finally(() => dialing.delete(peerId));
   };
   pubsub.addEventListener("message", onMessage as EventListener);
+  // Post as soon as a peer (the relay) is known to take the topic: a post
+  // before that reaches nobody.
+  const onSubscriptions = (
+    event: CustomEvent<{ subscriptions: { topic: string; subscribe: boolean }[] }>,
+  ) => {
+    if (event.detail.subscriptions.some((s) => s.topic === PEER_TOPIC && s.subscribe)) post();
+  };
+  pubsub.addEventListener("subscription-change", onSubscriptions as EventListener);
   const post = () => {
-    if (performance.now() - lastPost < 100) return;
-    lastPost = performance.now();
     const addrs = libp2p.getMultiaddrs().map((a) => a.toString()).filter((a) =>
       a.includes("/webrtc")
     );
-    if (addrs.length === 0) return;
+    if (addrs.length === 0 || performance.now() - lastPost < 100) return;
+    lastPost = performance.now();
     pubsub.publish(PEER_TOPIC, encoder.encode(JSON.stringify({ peerId: self, addrs })))
       .catch(() => {});
   };
@@ -228,5 +235,6 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
     clearInterval(timer);
     libp2p.removeEventListener("self:peer:update", post);
     pubsub.removeEventListener("message", onMessage as EventListener);
+    pubsub.removeEventListener("subscription-change", onSubscriptions as EventListener);
   };
 }
