@@ -165,3 +165,6 @@ try {
   await relay.stop();
 }
 void Proc;
+
+// Leftover client sockets may keep the event loop alive; the figures are printed.
+Deno.exit(0);

@@ -57,3 +57,5 @@ for (const [label, flags] of SETTINGS) {
   clearTimeout(timer);
   await relay.stop();
 }
+
+Deno.exit(0);
