@@ -16,8 +16,11 @@ export interface RelayConfig {
   bind: string;
   /** HTTP port (0: any free port). */
   port: number;
-  /** libp2p WebSockets port (0: any free port). */
-  wsPort: number;
+  /**
+   * A separate libp2p WebSockets port (0: any free port). Unset: WebSockets
+   * share the HTTP port (the default).
+   */
+  wsPort?: number;
   /** Address announced to peers instead of `bind` (e.g. a public name). */
   announce?: string;
   /** State directory (identity, module store). */
@@ -40,7 +43,6 @@ export interface RelayConfig {
 export const DEFAULT_CONFIG: RelayConfig = {
   bind: "127.0.0.1",
   port: 8080,
-  wsPort: 8081,
   stateDir: "./.phase/relay",
   bootstrap: [],
   maxModuleBytes: 64 * 1024 * 1024,
@@ -57,7 +59,8 @@ content-addressed module store).
 
 options (flag > env > config file > default):
   --port N              HTTP port (env PHASE_PORT; default 8080; 0 = any free port)
-  --ws-port N           libp2p WebSockets port (env PHASE_WS_PORT; default 8081; 0 = any)
+  --ws-port N           separate libp2p WebSockets port (env PHASE_WS_PORT; default:
+                        none, WebSockets share the HTTP port; 0 = any free port)
   --bind ADDR           address to listen on (env PHASE_BIND; default 127.0.0.1)
   --announce HOST       host name/address peers should dial (env PHASE_ANNOUNCE; default: bind)
   --state-dir DIR       identity and module store (env PHASE_STATE_DIR; default ./.phase/relay)

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { serveHttpOnWebSockets } from "./_http_on_ws.ts";
 import type { RelayConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { loadIdentity } from "./identity.ts";
@@ -57,7 +58,7 @@ export async function startRelay(
   let moduleReads = 0;
   const node = await createRelayNode(keyPair, {
     bind: config.bind,
-    wsPort: config.wsPort,
+    wsPort: config.wsPort ?? config.port,
     announce: config.announce,
     onAnnouncement: () => jobsSeen++,
   });
@@ -170,14 +171,19 @@ export async function startRelay(
     return res;
   };
 
-  const server = Deno.serve({
-    hostname: config.bind,
-    port: config.port,
-    onListen: () => {},
-  }, handler);
+  // One port by default: HTTP rides on the libp2p WebSockets listener.
+  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let port: number;
+  if (config.wsPort === undefined) {
+    serveHttpOnWebSockets(node, handler);
+    port = Number(node.getMultiaddrs()[0].toString().match(/\/tcp\/(\d+)\//)![1]);
+  } else {
+    server = Deno.serve({ hostname: config.bind, port: config.port, onListen: () => {} }, handler);
+    port = server.addr.port;
+  }
   const httpHost = config.announce ??
     (config.bind.includes(":") ? `[${config.bind}]` : config.bind);
-  const httpUrl = `http://${httpHost}:${server.addr.port}`;
+  const httpUrl = `http://${httpHost}:${port}`;
   const stopBootstrap = keepConnected(
     node,
     config.bootstrap,
@@ -195,7 +201,7 @@ export async function startRelay(
     httpUrl,
     async stop() {
       stopBootstrap();
-      await server.shutdown();
+      await server?.shutdown();
       await node.stop();
     },
   };

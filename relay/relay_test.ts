@@ -65,6 +65,27 @@ Deno.test("relay answers health, status, bootstrap, metrics and serves a page", 
     const missing = await fetch(`${relay.httpUrl}/nope`);
     assertEquals(missing.status, 404);
     assertEquals((await missing.json()).error.code, "not_found");
+    // One port: libp2p's WebSockets listen where HTTP answers.
+    const httpPort = new URL(relay.httpUrl).port;
+    assertMatch(boot.multiaddrs[0], new RegExp(`/tcp/${httpPort}/ws/`));
+  } finally {
+    await relay.stop();
+  }
+});
+
+Deno.test("--ws-port puts libp2p on a port of its own; both work", opts, async () => {
+  const relay = await startRelayProcess({ args: ["--ws-port", "0"] });
+  try {
+    const httpPort = new URL(relay.httpUrl).port;
+    const wsPort = relay.multiaddrs[0].match(/\/tcp\/(\d+)\/ws/)![1];
+    assert(wsPort !== httpPort, `${wsPort} vs ${httpPort}`);
+    assertEquals(await (await fetch(`${relay.httpUrl}/health`)).json(), { ok: true });
+    const node = await startClientNode(generateKeyPair(), {
+      relays: relay.multiaddrs,
+      reserve: true,
+    });
+    assert(node.getMultiaddrs().some((a) => a.toString().includes(`/tcp/${wsPort}/ws/`)));
+    await node.stop();
   } finally {
     await relay.stop();
   }

@@ -128,8 +128,6 @@ export async function startRelayProcess(
     "relay/main.ts",
     "--port",
     "0",
-    "--ws-port",
-    "0",
     "--state-dir",
     stateDir,
     "--log-format",

@@ -270,7 +270,6 @@ webTest(import.meta.url, {
   async "relay restart: tabs reconnect and take jobs again within 10 s"() {
     const first = await rig();
     const port = Number(new URL(first.relay.httpUrl).port);
-    const wsPort = Number(first.relay.multiaddrs[0].match(/\/tcp\/(\d+)\//)![1]);
     const stateDir = first.relay.stateDir;
     let relay2: RelayProc | undefined;
     try {
@@ -287,8 +286,6 @@ webTest(import.meta.url, {
           await builtWebRoot(),
           "--port",
           String(port),
-          "--ws-port",
-          String(wsPort),
         ],
       });
       await waitConnected(a, 10_000);
