@@ -14,16 +14,28 @@ const relay = Deno.args[1];
 const nodes: PhaseLibp2p[] = [];
 const started = performance.now();
 const BATCH = 25;
+let retries = 0;
 for (let i = 0; i < n; i += BATCH) {
   const batch = await Promise.all(
     Array.from({ length: Math.min(BATCH, n - i) }, async () => {
-      const node = await startClientNode(generateKeyPair(), { relays: [relay], reserve: false });
-      node.services.pubsub.subscribe(JOB_TOPIC);
-      return node;
+      // A busy relay may drop a handshake now and then; retry like a real client.
+      for (let attempt = 1;; attempt++) {
+        try {
+          const node = await startClientNode(generateKeyPair(), {
+            relays: [relay],
+            reserve: false,
+          });
+          node.services.pubsub.subscribe(JOB_TOPIC);
+          return node;
+        } catch (err) {
+          retries++;
+          if (attempt === 3) throw err;
+        }
+      }
     }),
   );
   nodes.push(...batch);
 }
-console.log(JSON.stringify({ connected: nodes.length, ms: performance.now() - started }));
+console.log(JSON.stringify({ connected: nodes.length, ms: performance.now() - started, retries }));
 for await (const _ of Deno.stdin.readable) { /* hold until the parent closes stdin */ }
 await Promise.all(nodes.map((node) => node.stop()));

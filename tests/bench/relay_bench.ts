@@ -154,7 +154,7 @@ try {
       (report.ms / 1000).toFixed(1)
     } s; relay RSS ${(before / 1024).toFixed(0)} -> ${(after / 1024).toFixed(0)} MiB = ${
       ((after - before) / report.connected).toFixed(0)
-    } KiB per connection (${status.connections.total} connections seen by the relay)`,
+    } KiB per connection (${status.connections.total} connections seen by the relay; ${report.retries} dials retried)`,
   );
   await peers.stdin.close();
   // Stopping a thousand nodes can take long; the figure is already taken.
