@@ -439,2832 +439,2336 @@ export class Machine {
           pc += 4;
           continue;
         }
-        switch (op) {
-          // ---- memory ----
-          case 0x28: { // i32.load
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
-            pc += 4;
-            break;
-          }
-          case 0x29: // i64.load
-          case 0x2b: { // f64.load
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 8 > memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = dv.getInt32(a, true);
-            I[d + 1] = dv.getInt32(a + 4, true);
-            pc += 4;
-            break;
-          }
-          case 0x2a: { // f32.load
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = dv.getInt32(a, true);
-            pc += 4;
-            break;
-          }
-          case 0x2c: { // i32.load8_s
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a >= memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = (mem[a] << 24) >> 24;
-            pc += 4;
-            break;
-          }
-          case 0x2d: { // i32.load8_u
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a >= memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = mem[a];
-            pc += 4;
-            break;
-          }
-          case 0x2e: { // i32.load16_s
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 2 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = dv.getInt16(a, true);
-            pc += 4;
-            break;
-          }
-          case 0x2f: { // i32.load16_u
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 2 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = dv.getUint16(a, true);
-            pc += 4;
-            break;
-          }
-          case 0x30: { // i64.load8_s
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a >= memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = (mem[a] << 24) >> 24;
-            I[d + 1] = I[d] >> 31;
-            pc += 4;
-            break;
-          }
-          case 0x31: { // i64.load8_u
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a >= memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = mem[a];
-            I[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 0x32: { // i64.load16_s
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 2 > memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = dv.getInt16(a, true);
-            I[d + 1] = I[d] >> 31;
-            pc += 4;
-            break;
-          }
-          case 0x33: { // i64.load16_u
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 2 > memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = dv.getUint16(a, true);
-            I[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 0x34: { // i64.load32_s
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = dv.getInt32(a, true);
-            I[d + 1] = I[d] >> 31;
-            pc += 4;
-            break;
-          }
-          case 0x35: { // i64.load32_u
-            const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            const d = fp + code[pc + 1];
-            I[d] = dv.getInt32(a, true);
-            I[d + 1] = 0;
-            pc += 4;
-            break;
-          }
-          case 0x36: // i32.store
-          case 0x38: { // f32.store
-            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            if ((a & 3) === 0) M32[a >>> 2] = I[fp + code[pc + 2]];
-            else dv.setInt32(a, I[fp + code[pc + 2]], true);
-            pc += 4;
-            break;
-          }
-          case 0x37: // i64.store
-          case 0x39: { // f64.store
-            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 8 > memLen) trap("memory access out of bounds");
-            const b = fp + code[pc + 2];
-            dv.setInt32(a, I[b], true);
-            dv.setInt32(a + 4, I[b + 1], true);
-            pc += 4;
-            break;
-          }
-          case 0x3a: // i32.store8
-          case 0x3c: { // i64.store8
-            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a >= memLen) trap("memory access out of bounds");
-            mem[a] = I[fp + code[pc + 2]];
-            pc += 4;
-            break;
-          }
-          case 0x3b: // i32.store16
-          case 0x3d: { // i64.store16
-            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 2 > memLen) trap("memory access out of bounds");
-            dv.setInt16(a, I[fp + code[pc + 2]], true);
-            pc += 4;
-            break;
-          }
-          case 0x3e: { // i64.store32
-            const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            dv.setInt32(a, I[fp + code[pc + 2]], true);
-            pc += 4;
-            break;
-          }
-          case 0x3f: { // memory.size
-            I[fp + code[pc + 1]] = memLen / PAGE;
-            pc += 2;
-            break;
-          }
-
-          // ---- i32 compare ----
-          case 0x45: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === 0 ? 1 : 0;
-            pc += 3;
-            break;
-          }
-          case 0x46: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x47: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x48: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x49: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (I[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4a: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4b: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (I[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4c: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4d: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (I[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4e: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= I[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x4f: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (I[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-
-          // ---- i64 compare ----
-          case 0x50: {
-            const a = fp + code[pc + 2];
-            I[fp + code[pc + 1]] = (I[a] | I[a + 1]) === 0 ? 1 : 0;
-            pc += 3;
-            break;
-          }
-          case 0x51:
-          case 0x52:
-          case 0x53:
-          case 0x54:
-          case 0x55:
-          case 0x56:
-          case 0x57:
-          case 0x58:
-          case 0x59:
-          case 0x5a: {
-            let x: number, y: number;
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const op = code[pc];
-            const ah = I[a + 1], bh = I[b + 1];
-            let cmp; // -1, 0, 1
-            if (ah !== bh) {
-              const signed = op === 0x53 || op === 0x55 || op === 0x57 || op === 0x59;
-              cmp = signed ? (ah < bh ? -1 : 1) : ((ah >>> 0) < (bh >>> 0) ? -1 : 1);
-            } else {
-              x = I[a] >>> 0;
-              y = I[b] >>> 0;
-              cmp = x < y ? -1 : x > y ? 1 : 0;
+        // Branches set pc to a FUEL op and leave this block with `break branch`:
+        // the shared tail below charges that fuel block (one dispatch less).
+        branch: {
+          switch (op) {
+            // ---- memory ----
+            case 0x28: { // i32.load
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+              pc += 4;
+              break;
             }
-            let r;
-            switch (op) {
-              case 0x51:
-                r = cmp === 0;
-                break;
-              case 0x52:
-                r = cmp !== 0;
-                break;
-              case 0x53:
-              case 0x54:
-                r = cmp < 0;
-                break;
-              case 0x55:
-              case 0x56:
-                r = cmp > 0;
-                break;
-              case 0x57:
-              case 0x58:
-                r = cmp <= 0;
-                break;
-              default:
-                r = cmp >= 0;
+            case 0x29: // i64.load
+            case 0x2b: { // f64.load
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 8 > memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = dv.getInt32(a, true);
+              I[d + 1] = dv.getInt32(a + 4, true);
+              pc += 4;
+              break;
             }
-            I[fp + code[pc + 1]] = r ? 1 : 0;
-            pc += 4;
-            break;
-          }
-
-          // ---- float compare ----
-          case 0x5b: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] === F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x5c: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] !== F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x5d: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] < F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x5e: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] > F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x5f: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] <= F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x60: {
-            I[fp + code[pc + 1]] = F[fp + code[pc + 2]] >= F[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x61: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] === D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x62: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] !== D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x63: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] < D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x64: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] > D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x65: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] <= D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-          case 0x66: {
-            I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] >= D[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            break;
-          }
-
-          // ---- i32 arithmetic ----
-          case 0x67: {
-            I[fp + code[pc + 1]] = Math.clz32(I[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x68: {
-            I[fp + code[pc + 1]] = ctz32(I[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x69: {
-            I[fp + code[pc + 1]] = popcnt32(I[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          // 0x6a (i32.add) is dispatched before the switch
-          case 0x6b: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x6c: {
-            I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], I[fp + code[pc + 3]]);
-            pc += 4;
-            break;
-          }
-          case 0x6d: { // div_s
-            const x = I[fp + code[pc + 2]];
-            const y = I[fp + code[pc + 3]];
-            if (y === 0) trap("divide by zero");
-            if (x === -2147483648 && y === -1) trap("divide result unrepresentable");
-            I[fp + code[pc + 1]] = x / y;
-            pc += 4;
-            break;
-          }
-          case 0x6e: { // div_u
-            const x = I[fp + code[pc + 2]] >>> 0;
-            const y = I[fp + code[pc + 3]] >>> 0;
-            if (y === 0) trap("divide by zero");
-            I[fp + code[pc + 1]] = x / y;
-            pc += 4;
-            break;
-          }
-          case 0x6f: { // rem_s
-            const x = I[fp + code[pc + 2]];
-            const y = I[fp + code[pc + 3]];
-            if (y === 0) trap("remainder by zero");
-            I[fp + code[pc + 1]] = y === -1 ? 0 : x % y;
-            pc += 4;
-            break;
-          }
-          case 0x70: { // rem_u
-            const x = I[fp + code[pc + 2]] >>> 0;
-            const y = I[fp + code[pc + 3]] >>> 0;
-            if (y === 0) trap("remainder by zero");
-            I[fp + code[pc + 1]] = x % y;
-            pc += 4;
-            break;
-          }
-          case 0x71: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x72: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x73: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x74: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x75: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x76: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> I[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x77: {
-            const x = I[fp + code[pc + 2]];
-            const y = I[fp + code[pc + 3]];
-            I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
-            pc += 4;
-            break;
-          }
-          case 0x78: {
-            const x = I[fp + code[pc + 2]];
-            const y = I[fp + code[pc + 3]];
-            I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
-            pc += 4;
-            break;
-          }
-
-          // ---- i64 arithmetic ----
-          case 0x79:
-          case 0x7a:
-          case 0x7b: {
-            i64Unary(I, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
-            pc += 3;
-            break;
-          }
-          case 0x7c: { // add
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            const x = I[a];
-            const y = (x + I[b]) | 0;
-            I[d + 1] = I[a + 1] + I[b + 1] + ((y >>> 0) < (x >>> 0) ? 1 : 0);
-            I[d] = y;
-            pc += 4;
-            break;
-          }
-          case 0x7d: { // sub
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            const x = I[a];
-            const y = I[b];
-            I[d + 1] = I[a + 1] - I[b + 1] - ((x >>> 0) < (y >>> 0) ? 1 : 0);
-            I[d] = x - y;
-            pc += 4;
-            break;
-          }
-          case 0x7e: { // mul
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            const x = mul64(I[a], I[a + 1], I[b], I[b + 1]);
-            I[d] = x;
-            I[d + 1] = HI;
-            pc += 4;
-            break;
-          }
-          case 0x7f:
-          case 0x80:
-          case 0x81:
-          case 0x82: {
-            i64DivRem(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
-            pc += 4;
-            break;
-          }
-          case 0x83: {
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            I[d] = I[a] & I[b];
-            I[d + 1] = I[a + 1] & I[b + 1];
-            pc += 4;
-            break;
-          }
-          case 0x84: {
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            I[d] = I[a] | I[b];
-            I[d + 1] = I[a + 1] | I[b + 1];
-            pc += 4;
-            break;
-          }
-          case 0x85: {
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            const d = fp + code[pc + 1];
-            I[d] = I[a] ^ I[b];
-            I[d + 1] = I[a + 1] ^ I[b + 1];
-            pc += 4;
-            break;
-          }
-          case 0x86:
-          case 0x87:
-          case 0x88:
-          case 0x89:
-          case 0x8a: {
-            i64Shift(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
-            pc += 4;
-            break;
-          }
-
-          // ---- f32 arithmetic ----
-          case 0x8b: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & 0x7fffffff;
-            pc += 3;
-            break;
-          }
-          case 0x8c: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ -2147483648;
-            pc += 3;
-            break;
-          }
-          case 0x8d: {
-            F[fp + code[pc + 1]] = Math.ceil(F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x8e: {
-            F[fp + code[pc + 1]] = Math.floor(F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x8f: {
-            F[fp + code[pc + 1]] = Math.trunc(F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x90: {
-            F[fp + code[pc + 1]] = nearest(F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x91: {
-            F[fp + code[pc + 1]] = Math.sqrt(F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0x92: {
-            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] + F[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x93: {
-            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] - F[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x94: {
-            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] * F[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x95: {
-            F[fp + code[pc + 1]] = F[fp + code[pc + 2]] / F[fp + code[pc + 3]];
-            pc += 4;
-            break;
-          }
-          case 0x96: {
-            F[fp + code[pc + 1]] = Math.min(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
-            pc += 4;
-            break;
-          }
-          case 0x97: {
-            F[fp + code[pc + 1]] = Math.max(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
-            pc += 4;
-            break;
-          }
-          case 0x98: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] & 0x7fffffff) |
-              (I[fp + code[pc + 3]] & -2147483648);
-            pc += 4;
-            break;
-          }
-
-          // ---- f64 arithmetic ----
-          case 0x99: {
-            const d = fp + code[pc + 1];
-            const a = fp + code[pc + 2];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1] & 0x7fffffff;
-            pc += 3;
-            break;
-          }
-          case 0x9a: {
-            const d = fp + code[pc + 1];
-            const a = fp + code[pc + 2];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1] ^ -2147483648;
-            pc += 3;
-            break;
-          }
-          case 0x9b: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.ceil(D[(fp + code[pc + 2]) >> 1]));
-            pc += 3;
-            break;
-          }
-          case 0x9c: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.floor(D[(fp + code[pc + 2]) >> 1]));
-            pc += 3;
-            break;
-          }
-          case 0x9d: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.trunc(D[(fp + code[pc + 2]) >> 1]));
-            pc += 3;
-            break;
-          }
-          case 0x9e: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(nearest(D[(fp + code[pc + 2]) >> 1]));
-            pc += 3;
-            break;
-          }
-          case 0x9f: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.sqrt(D[(fp + code[pc + 2]) >> 1]));
-            pc += 3;
-            break;
-          }
-          case 0xa0: {
-            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] + D[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          }
-          case 0xa1: {
-            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] - D[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          }
-          case 0xa2: {
-            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] * D[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          }
-          case 0xa3: {
-            D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] / D[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            break;
-          }
-          case 0xa4: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.min(
-              D[(fp + code[pc + 2]) >> 1],
-              D[(fp + code[pc + 3]) >> 1],
-            ));
-            pc += 4;
-            break;
-          }
-          case 0xa5: {
-            D[(fp + code[pc + 1]) >> 1] = quiet(Math.max(
-              D[(fp + code[pc + 2]) >> 1],
-              D[(fp + code[pc + 3]) >> 1],
-            ));
-            pc += 4;
-            break;
-          }
-          case 0xa6: {
-            const d = fp + code[pc + 1];
-            const a = fp + code[pc + 2];
-            const b = fp + code[pc + 3];
-            I[d] = I[a];
-            I[d + 1] = (I[a + 1] & 0x7fffffff) | (I[b + 1] & -2147483648);
-            pc += 4;
-            break;
-          }
-
-          // ---- conversions ----
-          case 0xa7: // i32.wrap_i64
-          case 0xbc: // i32.reinterpret_f32
-          case 0xbe: { // f32.reinterpret_i32
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0xa8: {
-            const x = F[fp + code[pc + 2]];
-            if (!(x > -2147483649 && x < 2147483648)) {
-              trap("float unrepresentable in integer range");
+            case 0x2a: { // f32.load
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = dv.getInt32(a, true);
+              pc += 4;
+              break;
             }
-            I[fp + code[pc + 1]] = x;
-            pc += 3;
-            break;
-          }
-          case 0xa9: {
-            const x = F[fp + code[pc + 2]];
-            if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
-            I[fp + code[pc + 1]] = x >>> 0;
-            pc += 3;
-            break;
-          }
-          case 0xaa: {
-            const x = D[(fp + code[pc + 2]) >> 1];
-            if (!(x > -2147483649 && x < 2147483648)) {
-              trap("float unrepresentable in integer range");
+            case 0x2c: { // i32.load8_s
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = (mem[a] << 24) >> 24;
+              pc += 4;
+              break;
             }
-            I[fp + code[pc + 1]] = x;
-            pc += 3;
-            break;
-          }
-          case 0xab: {
-            const x = D[(fp + code[pc + 2]) >> 1];
-            if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
-            I[fp + code[pc + 1]] = x >>> 0;
-            pc += 3;
-            break;
-          }
-          case 0xac: { // i64.extend_i32_s
-            const d = fp + code[pc + 1];
-            const x = I[fp + code[pc + 2]];
-            I[d] = x;
-            I[d + 1] = x >> 31;
-            pc += 3;
-            break;
-          }
-          case 0xad: { // i64.extend_i32_u
-            const d = fp + code[pc + 1];
-            I[d] = I[fp + code[pc + 2]];
-            I[d + 1] = 0;
-            pc += 3;
-            break;
-          }
-          case 0xae: {
-            truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], true);
-            pc += 3;
-            break;
-          }
-          case 0xaf: {
-            truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], false);
-            pc += 3;
-            break;
-          }
-          case 0xb0: {
-            truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], true);
-            pc += 3;
-            break;
-          }
-          case 0xb1: {
-            truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], false);
-            pc += 3;
-            break;
-          }
-          case 0xb2: {
-            F[fp + code[pc + 1]] = I[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0xb3: {
-            F[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> 0;
-            pc += 3;
-            break;
-          }
-          case 0xb4: {
-            const a = fp + code[pc + 2];
-            F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], true);
-            pc += 3;
-            break;
-          }
-          case 0xb5: {
-            const a = fp + code[pc + 2];
-            F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], false);
-            pc += 3;
-            break;
-          }
-          case 0xb6: {
-            F[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1];
-            pc += 3;
-            break;
-          }
-          case 0xb7: {
-            D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0xb8: {
-            D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]] >>> 0;
-            pc += 3;
-            break;
-          }
-          case 0xb9: {
-            const a = fp + code[pc + 2];
-            D[(fp + code[pc + 1]) >> 1] = I[a + 1] * 4294967296 + (I[a] >>> 0);
-            pc += 3;
-            break;
-          }
-          case 0xba: {
-            const a = fp + code[pc + 2];
-            D[(fp + code[pc + 1]) >> 1] = (I[a + 1] >>> 0) * 4294967296 + (I[a] >>> 0);
-            pc += 3;
-            break;
-          }
-          case 0xbb: {
-            D[(fp + code[pc + 1]) >> 1] = F[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0xbd: // i64.reinterpret_f64
-          case 0xbf: { // f64.reinterpret_i64
-            const d = fp + code[pc + 1];
-            const a = fp + code[pc + 2];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1];
-            pc += 3;
-            break;
-          }
-          case 0xc0: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 24) >> 24;
-            pc += 3;
-            break;
-          }
-          case 0xc1: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 16) >> 16;
-            pc += 3;
-            break;
-          }
-          case 0xc2: {
-            const d = fp + code[pc + 1];
-            const x = (I[fp + code[pc + 2]] << 24) >> 24;
-            I[d] = x;
-            I[d + 1] = x >> 31;
-            pc += 3;
-            break;
-          }
-          case 0xc3: {
-            const d = fp + code[pc + 1];
-            const x = (I[fp + code[pc + 2]] << 16) >> 16;
-            I[d] = x;
-            I[d + 1] = x >> 31;
-            pc += 3;
-            break;
-          }
-          case 0xc4: {
-            const d = fp + code[pc + 1];
-            const x = I[fp + code[pc + 2]];
-            I[d] = x;
-            I[d + 1] = x >> 31;
-            pc += 3;
-            break;
-          }
-          case 0xe0:
-          case 0xe1:
-          case 0xe4:
-          case 0xe5: {
-            truncSat(I, code[pc], fp + code[pc + 1], F[fp + code[pc + 2]]);
-            pc += 3;
-            break;
-          }
-          case 0xe2:
-          case 0xe3:
-          case 0xe6:
-          case 0xe7: {
-            truncSat(I, code[pc], fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            break;
-          }
+            case 0x2d: { // i32.load8_u
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = mem[a];
+              pc += 4;
+              break;
+            }
+            case 0x2e: { // i32.load16_s
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 2 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = dv.getInt16(a, true);
+              pc += 4;
+              break;
+            }
+            case 0x2f: { // i32.load16_u
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 2 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = dv.getUint16(a, true);
+              pc += 4;
+              break;
+            }
+            case 0x30: { // i64.load8_s
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = (mem[a] << 24) >> 24;
+              I[d + 1] = I[d] >> 31;
+              pc += 4;
+              break;
+            }
+            case 0x31: { // i64.load8_u
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = mem[a];
+              I[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 0x32: { // i64.load16_s
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 2 > memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = dv.getInt16(a, true);
+              I[d + 1] = I[d] >> 31;
+              pc += 4;
+              break;
+            }
+            case 0x33: { // i64.load16_u
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 2 > memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = dv.getUint16(a, true);
+              I[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 0x34: { // i64.load32_s
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = dv.getInt32(a, true);
+              I[d + 1] = I[d] >> 31;
+              pc += 4;
+              break;
+            }
+            case 0x35: { // i64.load32_u
+              const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              const d = fp + code[pc + 1];
+              I[d] = dv.getInt32(a, true);
+              I[d + 1] = 0;
+              pc += 4;
+              break;
+            }
+            case 0x36: // i32.store
+            case 0x38: { // f32.store
+              const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              if ((a & 3) === 0) M32[a >>> 2] = I[fp + code[pc + 2]];
+              else dv.setInt32(a, I[fp + code[pc + 2]], true);
+              pc += 4;
+              break;
+            }
+            case 0x37: // i64.store
+            case 0x39: { // f64.store
+              const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 8 > memLen) trap("memory access out of bounds");
+              const b = fp + code[pc + 2];
+              dv.setInt32(a, I[b], true);
+              dv.setInt32(a + 4, I[b + 1], true);
+              pc += 4;
+              break;
+            }
+            case 0x3a: // i32.store8
+            case 0x3c: { // i64.store8
+              const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              mem[a] = I[fp + code[pc + 2]];
+              pc += 4;
+              break;
+            }
+            case 0x3b: // i32.store16
+            case 0x3d: { // i64.store16
+              const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 2 > memLen) trap("memory access out of bounds");
+              dv.setInt16(a, I[fp + code[pc + 2]], true);
+              pc += 4;
+              break;
+            }
+            case 0x3e: { // i64.store32
+              const a = (I[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              dv.setInt32(a, I[fp + code[pc + 2]], true);
+              pc += 4;
+              break;
+            }
+            case 0x3f: { // memory.size
+              I[fp + code[pc + 1]] = memLen / PAGE;
+              pc += 2;
+              break;
+            }
 
-          // ---- i32 with immediate ----
-          case 0x100: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x101: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x102: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x103: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x104: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x105: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x106: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x107: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x108: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          case 0x109: {
-            I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            break;
-          }
-          // 0x10a (i32.add immediate) is dispatched before the switch
-          case 0x10b: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x10c: {
-            I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], code[pc + 3]);
-            pc += 4;
-            break;
-          }
-          case 0x111: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x112: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x113: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x114: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x115: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x116: {
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x117: {
-            const x = I[fp + code[pc + 2]];
-            const y = code[pc + 3];
-            I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
-            pc += 4;
-            break;
-          }
-          case 0x118: {
-            const x = I[fp + code[pc + 2]];
-            const y = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
-            pc += 4;
-            break;
-          }
+            // ---- i32 compare ----
+            case 0x45: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === 0 ? 1 : 0;
+              pc += 3;
+              break;
+            }
+            case 0x46: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x47: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x48: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x49: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (I[fp + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4a: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4b: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (I[fp + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4c: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4d: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (I[fp + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4e: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= I[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x4f: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (I[fp + code[pc + 3]] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
 
-          // ---- control ----
-          case 0x120: { // FUEL
-            const x = code[pc + 1];
-            fuel -= x;
-            if (fuel < 0) fuel = this.refuel(x, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x121: { // BR
-            {
+            // ---- i64 compare ----
+            case 0x50: {
+              const a = fp + code[pc + 2];
+              I[fp + code[pc + 1]] = (I[a] | I[a + 1]) === 0 ? 1 : 0;
+              pc += 3;
+              break;
+            }
+            case 0x51:
+            case 0x52:
+            case 0x53:
+            case 0x54:
+            case 0x55:
+            case 0x56:
+            case 0x57:
+            case 0x58:
+            case 0x59:
+            case 0x5a: {
+              let x: number, y: number;
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const op = code[pc];
+              const ah = I[a + 1], bh = I[b + 1];
+              let cmp; // -1, 0, 1
+              if (ah !== bh) {
+                const signed = op === 0x53 || op === 0x55 || op === 0x57 || op === 0x59;
+                cmp = signed ? (ah < bh ? -1 : 1) : ((ah >>> 0) < (bh >>> 0) ? -1 : 1);
+              } else {
+                x = I[a] >>> 0;
+                y = I[b] >>> 0;
+                cmp = x < y ? -1 : x > y ? 1 : 0;
+              }
+              let r;
+              switch (op) {
+                case 0x51:
+                  r = cmp === 0;
+                  break;
+                case 0x52:
+                  r = cmp !== 0;
+                  break;
+                case 0x53:
+                case 0x54:
+                  r = cmp < 0;
+                  break;
+                case 0x55:
+                case 0x56:
+                  r = cmp > 0;
+                  break;
+                case 0x57:
+                case 0x58:
+                  r = cmp <= 0;
+                  break;
+                default:
+                  r = cmp >= 0;
+              }
+              I[fp + code[pc + 1]] = r ? 1 : 0;
+              pc += 4;
+              break;
+            }
+
+            // ---- float compare ----
+            case 0x5b: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] === F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x5c: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] !== F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x5d: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] < F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x5e: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] > F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x5f: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] <= F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x60: {
+              I[fp + code[pc + 1]] = F[fp + code[pc + 2]] >= F[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x61: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] === D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x62: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] !== D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x63: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] < D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x64: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] > D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x65: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] <= D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+            case 0x66: {
+              I[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1] >= D[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              break;
+            }
+
+            // ---- i32 arithmetic ----
+            case 0x67: {
+              I[fp + code[pc + 1]] = Math.clz32(I[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x68: {
+              I[fp + code[pc + 1]] = ctz32(I[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x69: {
+              I[fp + code[pc + 1]] = popcnt32(I[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            // 0x6a (i32.add) is dispatched before the switch
+            case 0x6b: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x6c: {
+              I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], I[fp + code[pc + 3]]);
+              pc += 4;
+              break;
+            }
+            case 0x6d: { // div_s
+              const x = I[fp + code[pc + 2]];
+              const y = I[fp + code[pc + 3]];
+              if (y === 0) trap("divide by zero");
+              if (x === -2147483648 && y === -1) trap("divide result unrepresentable");
+              I[fp + code[pc + 1]] = x / y;
+              pc += 4;
+              break;
+            }
+            case 0x6e: { // div_u
+              const x = I[fp + code[pc + 2]] >>> 0;
+              const y = I[fp + code[pc + 3]] >>> 0;
+              if (y === 0) trap("divide by zero");
+              I[fp + code[pc + 1]] = x / y;
+              pc += 4;
+              break;
+            }
+            case 0x6f: { // rem_s
+              const x = I[fp + code[pc + 2]];
+              const y = I[fp + code[pc + 3]];
+              if (y === 0) trap("remainder by zero");
+              I[fp + code[pc + 1]] = y === -1 ? 0 : x % y;
+              pc += 4;
+              break;
+            }
+            case 0x70: { // rem_u
+              const x = I[fp + code[pc + 2]] >>> 0;
+              const y = I[fp + code[pc + 3]] >>> 0;
+              if (y === 0) trap("remainder by zero");
+              I[fp + code[pc + 1]] = x % y;
+              pc += 4;
+              break;
+            }
+            case 0x71: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x72: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x73: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x74: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x75: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x76: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x77: {
+              const x = I[fp + code[pc + 2]];
+              const y = I[fp + code[pc + 3]];
+              I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
+              pc += 4;
+              break;
+            }
+            case 0x78: {
+              const x = I[fp + code[pc + 2]];
+              const y = I[fp + code[pc + 3]];
+              I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
+              pc += 4;
+              break;
+            }
+
+            // ---- i64 arithmetic ----
+            case 0x79:
+            case 0x7a:
+            case 0x7b: {
+              i64Unary(I, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
+              pc += 3;
+              break;
+            }
+            case 0x7c: { // add
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              const x = I[a];
+              const y = (x + I[b]) | 0;
+              I[d + 1] = I[a + 1] + I[b + 1] + ((y >>> 0) < (x >>> 0) ? 1 : 0);
+              I[d] = y;
+              pc += 4;
+              break;
+            }
+            case 0x7d: { // sub
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              const x = I[a];
+              const y = I[b];
+              I[d + 1] = I[a + 1] - I[b + 1] - ((x >>> 0) < (y >>> 0) ? 1 : 0);
+              I[d] = x - y;
+              pc += 4;
+              break;
+            }
+            case 0x7e: { // mul
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              const x = mul64(I[a], I[a + 1], I[b], I[b + 1]);
+              I[d] = x;
+              I[d + 1] = HI;
+              pc += 4;
+              break;
+            }
+            case 0x7f:
+            case 0x80:
+            case 0x81:
+            case 0x82: {
+              i64DivRem(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+              pc += 4;
+              break;
+            }
+            case 0x83: {
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              I[d] = I[a] & I[b];
+              I[d + 1] = I[a + 1] & I[b + 1];
+              pc += 4;
+              break;
+            }
+            case 0x84: {
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              I[d] = I[a] | I[b];
+              I[d + 1] = I[a + 1] | I[b + 1];
+              pc += 4;
+              break;
+            }
+            case 0x85: {
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              const d = fp + code[pc + 1];
+              I[d] = I[a] ^ I[b];
+              I[d + 1] = I[a + 1] ^ I[b + 1];
+              pc += 4;
+              break;
+            }
+            case 0x86:
+            case 0x87:
+            case 0x88:
+            case 0x89:
+            case 0x8a: {
+              i64Shift(I, code[pc], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+              pc += 4;
+              break;
+            }
+
+            // ---- f32 arithmetic ----
+            case 0x8b: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & 0x7fffffff;
+              pc += 3;
+              break;
+            }
+            case 0x8c: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ -2147483648;
+              pc += 3;
+              break;
+            }
+            case 0x8d: {
+              F[fp + code[pc + 1]] = Math.ceil(F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x8e: {
+              F[fp + code[pc + 1]] = Math.floor(F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x8f: {
+              F[fp + code[pc + 1]] = Math.trunc(F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x90: {
+              F[fp + code[pc + 1]] = nearest(F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x91: {
+              F[fp + code[pc + 1]] = Math.sqrt(F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0x92: {
+              F[fp + code[pc + 1]] = F[fp + code[pc + 2]] + F[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x93: {
+              F[fp + code[pc + 1]] = F[fp + code[pc + 2]] - F[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x94: {
+              F[fp + code[pc + 1]] = F[fp + code[pc + 2]] * F[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x95: {
+              F[fp + code[pc + 1]] = F[fp + code[pc + 2]] / F[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x96: {
+              F[fp + code[pc + 1]] = Math.min(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
+              pc += 4;
+              break;
+            }
+            case 0x97: {
+              F[fp + code[pc + 1]] = Math.max(F[fp + code[pc + 2]], F[fp + code[pc + 3]]);
+              pc += 4;
+              break;
+            }
+            case 0x98: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] & 0x7fffffff) |
+                (I[fp + code[pc + 3]] & -2147483648);
+              pc += 4;
+              break;
+            }
+
+            // ---- f64 arithmetic ----
+            case 0x99: {
+              const d = fp + code[pc + 1];
+              const a = fp + code[pc + 2];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1] & 0x7fffffff;
+              pc += 3;
+              break;
+            }
+            case 0x9a: {
+              const d = fp + code[pc + 1];
+              const a = fp + code[pc + 2];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1] ^ -2147483648;
+              pc += 3;
+              break;
+            }
+            case 0x9b: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.ceil(D[(fp + code[pc + 2]) >> 1]));
+              pc += 3;
+              break;
+            }
+            case 0x9c: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.floor(D[(fp + code[pc + 2]) >> 1]));
+              pc += 3;
+              break;
+            }
+            case 0x9d: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.trunc(D[(fp + code[pc + 2]) >> 1]));
+              pc += 3;
+              break;
+            }
+            case 0x9e: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(nearest(D[(fp + code[pc + 2]) >> 1]));
+              pc += 3;
+              break;
+            }
+            case 0x9f: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.sqrt(D[(fp + code[pc + 2]) >> 1]));
+              pc += 3;
+              break;
+            }
+            case 0xa0: {
+              D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] +
+                D[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            }
+            case 0xa1: {
+              D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] -
+                D[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            }
+            case 0xa2: {
+              D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] *
+                D[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            }
+            case 0xa3: {
+              D[(fp + code[pc + 1]) >> 1] = D[(fp + code[pc + 2]) >> 1] /
+                D[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              break;
+            }
+            case 0xa4: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.min(
+                D[(fp + code[pc + 2]) >> 1],
+                D[(fp + code[pc + 3]) >> 1],
+              ));
+              pc += 4;
+              break;
+            }
+            case 0xa5: {
+              D[(fp + code[pc + 1]) >> 1] = quiet(Math.max(
+                D[(fp + code[pc + 2]) >> 1],
+                D[(fp + code[pc + 3]) >> 1],
+              ));
+              pc += 4;
+              break;
+            }
+            case 0xa6: {
+              const d = fp + code[pc + 1];
+              const a = fp + code[pc + 2];
+              const b = fp + code[pc + 3];
+              I[d] = I[a];
+              I[d + 1] = (I[a + 1] & 0x7fffffff) | (I[b + 1] & -2147483648);
+              pc += 4;
+              break;
+            }
+
+            // ---- conversions ----
+            case 0xa7: // i32.wrap_i64
+            case 0xbc: // i32.reinterpret_f32
+            case 0xbe: { // f32.reinterpret_i32
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0xa8: {
+              const x = F[fp + code[pc + 2]];
+              if (!(x > -2147483649 && x < 2147483648)) {
+                trap("float unrepresentable in integer range");
+              }
+              I[fp + code[pc + 1]] = x;
+              pc += 3;
+              break;
+            }
+            case 0xa9: {
+              const x = F[fp + code[pc + 2]];
+              if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
+              I[fp + code[pc + 1]] = x >>> 0;
+              pc += 3;
+              break;
+            }
+            case 0xaa: {
+              const x = D[(fp + code[pc + 2]) >> 1];
+              if (!(x > -2147483649 && x < 2147483648)) {
+                trap("float unrepresentable in integer range");
+              }
+              I[fp + code[pc + 1]] = x;
+              pc += 3;
+              break;
+            }
+            case 0xab: {
+              const x = D[(fp + code[pc + 2]) >> 1];
+              if (!(x > -1 && x < 4294967296)) trap("float unrepresentable in integer range");
+              I[fp + code[pc + 1]] = x >>> 0;
+              pc += 3;
+              break;
+            }
+            case 0xac: { // i64.extend_i32_s
+              const d = fp + code[pc + 1];
+              const x = I[fp + code[pc + 2]];
+              I[d] = x;
+              I[d + 1] = x >> 31;
+              pc += 3;
+              break;
+            }
+            case 0xad: { // i64.extend_i32_u
+              const d = fp + code[pc + 1];
+              I[d] = I[fp + code[pc + 2]];
+              I[d + 1] = 0;
+              pc += 3;
+              break;
+            }
+            case 0xae: {
+              truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], true);
+              pc += 3;
+              break;
+            }
+            case 0xaf: {
+              truncI64(I, fp + code[pc + 1], F[fp + code[pc + 2]], false);
+              pc += 3;
+              break;
+            }
+            case 0xb0: {
+              truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], true);
+              pc += 3;
+              break;
+            }
+            case 0xb1: {
+              truncI64(I, fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1], false);
+              pc += 3;
+              break;
+            }
+            case 0xb2: {
+              F[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0xb3: {
+              F[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> 0;
+              pc += 3;
+              break;
+            }
+            case 0xb4: {
+              const a = fp + code[pc + 2];
+              F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], true);
+              pc += 3;
+              break;
+            }
+            case 0xb5: {
+              const a = fp + code[pc + 2];
+              F[fp + code[pc + 1]] = i64ToF32(I[a], I[a + 1], false);
+              pc += 3;
+              break;
+            }
+            case 0xb6: {
+              F[fp + code[pc + 1]] = D[(fp + code[pc + 2]) >> 1];
+              pc += 3;
+              break;
+            }
+            case 0xb7: {
+              D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0xb8: {
+              D[(fp + code[pc + 1]) >> 1] = I[fp + code[pc + 2]] >>> 0;
+              pc += 3;
+              break;
+            }
+            case 0xb9: {
+              const a = fp + code[pc + 2];
+              D[(fp + code[pc + 1]) >> 1] = I[a + 1] * 4294967296 + (I[a] >>> 0);
+              pc += 3;
+              break;
+            }
+            case 0xba: {
+              const a = fp + code[pc + 2];
+              D[(fp + code[pc + 1]) >> 1] = (I[a + 1] >>> 0) * 4294967296 + (I[a] >>> 0);
+              pc += 3;
+              break;
+            }
+            case 0xbb: {
+              D[(fp + code[pc + 1]) >> 1] = F[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0xbd: // i64.reinterpret_f64
+            case 0xbf: { // f64.reinterpret_i64
+              const d = fp + code[pc + 1];
+              const a = fp + code[pc + 2];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1];
+              pc += 3;
+              break;
+            }
+            case 0xc0: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 24) >> 24;
+              pc += 3;
+              break;
+            }
+            case 0xc1: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] << 16) >> 16;
+              pc += 3;
+              break;
+            }
+            case 0xc2: {
+              const d = fp + code[pc + 1];
+              const x = (I[fp + code[pc + 2]] << 24) >> 24;
+              I[d] = x;
+              I[d + 1] = x >> 31;
+              pc += 3;
+              break;
+            }
+            case 0xc3: {
+              const d = fp + code[pc + 1];
+              const x = (I[fp + code[pc + 2]] << 16) >> 16;
+              I[d] = x;
+              I[d + 1] = x >> 31;
+              pc += 3;
+              break;
+            }
+            case 0xc4: {
+              const d = fp + code[pc + 1];
+              const x = I[fp + code[pc + 2]];
+              I[d] = x;
+              I[d + 1] = x >> 31;
+              pc += 3;
+              break;
+            }
+            case 0xe0:
+            case 0xe1:
+            case 0xe4:
+            case 0xe5: {
+              truncSat(I, code[pc], fp + code[pc + 1], F[fp + code[pc + 2]]);
+              pc += 3;
+              break;
+            }
+            case 0xe2:
+            case 0xe3:
+            case 0xe6:
+            case 0xe7: {
+              truncSat(I, code[pc], fp + code[pc + 1], D[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              break;
+            }
+
+            // ---- i32 with immediate ----
+            case 0x100: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x101: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x102: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x103: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x104: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x105: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x106: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x107: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x108: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            case 0x109: {
+              I[fp + code[pc + 1]] = (I[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
+              pc += 4;
+              break;
+            }
+            // 0x10a (i32.add immediate) is dispatched before the switch
+            case 0x10b: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x10c: {
+              I[fp + code[pc + 1]] = Math.imul(I[fp + code[pc + 2]], code[pc + 3]);
+              pc += 4;
+              break;
+            }
+            case 0x111: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] & code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x112: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] | code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x113: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] ^ code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x114: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] << code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x115: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >> code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x116: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] >>> code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x117: {
+              const x = I[fp + code[pc + 2]];
+              const y = code[pc + 3];
+              I[fp + code[pc + 1]] = (x << y) | (x >>> (32 - y));
+              pc += 4;
+              break;
+            }
+            case 0x118: {
+              const x = I[fp + code[pc + 2]];
+              const y = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >>> y) | (x << (32 - y));
+              pc += 4;
+              break;
+            }
+
+            // ---- control ----
+            case 0x120: { // FUEL
+              break branch;
+            }
+            case 0x121: { // BR
               pc = code[pc + 1];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+              break branch;
             }
-            break;
-          }
-          case 0x122: { // BR_IF
-            if (I[fp + code[pc + 1]] !== 0) {
-              pc = code[pc + 2];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 3;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x122: { // BR_IF
+              pc = I[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+              break branch;
             }
-            break;
-          }
-          case 0x123: { // BR_UNLESS
-            if (I[fp + code[pc + 1]] === 0) {
-              pc = code[pc + 2];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 3;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x123: { // BR_UNLESS
+              pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+              break branch;
             }
-            break;
-          }
-          case 0x155: { // BR_UNLESS_PLAIN
-            pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
-            break;
-          }
-          case 0x156: { // COPY32X2
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
-            I[fp + code[pc + 3]] = I[fp + code[pc + 4]];
-            pc += 5;
-            break;
-          }
-          case 0x157: { // COPY64X2
-            let d = fp + code[pc + 1], a = fp + code[pc + 2];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1];
-            d = fp + code[pc + 3];
-            a = fp + code[pc + 4];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1];
-            pc += 5;
-            break;
-          }
-          case 0x124: { // BR_TABLE
-            const x = I[fp + code[pc + 1]] >>> 0;
-            const y = code[pc + 2];
-            pc = code[pc + 3 + (x < y ? x : y)];
-            break;
-          }
-          case 0x125: { // RETURN
-            if (depth === depth0) {
-              this.fuelLeft = fuel;
-              return;
+            case 0x155: { // BR_UNLESS_PLAIN
+              pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+              break;
             }
-            depth--;
-            pc = frames[2 * depth];
-            fp = frames[2 * depth + 1];
-            break;
-          }
-          case 0x126: // CALL
-          case 0x127: { // CALL_INDIRECT
-            let x: number;
-            let nfp, next;
-            if (code[pc] === 0x126) {
-              f = code[pc + 1];
-              nfp = fp + code[pc + 2];
-              next = pc + 3;
-            } else {
-              const tab = this.tables[code[pc + 2]];
-              x = I[fp + code[pc + 3]] >>> 0;
-              if (x >= tab.length) trap("table index is out of bounds");
-              f = tab[x];
-              if (f < 0) trap("null function");
-              if (this.funcTypeId[f] !== code[pc + 1]) trap("function signature mismatch");
-              nfp = fp + code[pc + 4];
-              next = pc + 5;
+            case 0x156: { // COPY32X2
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+              I[fp + code[pc + 3]] = I[fp + code[pc + 4]];
+              pc += 5;
+              break;
             }
-            if (f < numImported) {
-              this.fuelLeft = fuel;
-              this.depth = depth;
-              inHost = true;
-              this.callHost(f, nfp);
-              inHost = false;
-              fuel = this.fuelLeft;
-              this.syncMemory();
-              I = this.I;
-              F = this.F;
-              D = this.D;
+            case 0x157: { // COPY64X2
+              let d = fp + code[pc + 1], a = fp + code[pc + 2];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1];
+              d = fp + code[pc + 3];
+              a = fp + code[pc + 4];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1];
+              pc += 5;
+              break;
+            }
+            case 0x124: { // BR_TABLE
+              const x = I[fp + code[pc + 1]] >>> 0;
+              const y = code[pc + 2];
+              pc = code[pc + 3 + (x < y ? x : y)];
+              break;
+            }
+            case 0x125: { // RETURN
+              if (depth === depth0) {
+                this.fuelLeft = fuel;
+                return;
+              }
+              depth--;
+              pc = frames[2 * depth];
+              fp = frames[2 * depth + 1];
+              break;
+            }
+            case 0x126: // CALL
+            case 0x127: { // CALL_INDIRECT
+              let x: number;
+              let nfp, next;
+              if (code[pc] === 0x126) {
+                f = code[pc + 1];
+                nfp = fp + code[pc + 2];
+                next = pc + 3;
+              } else {
+                const tab = this.tables[code[pc + 2]];
+                x = I[fp + code[pc + 3]] >>> 0;
+                if (x >= tab.length) trap("table index is out of bounds");
+                f = tab[x];
+                if (f < 0) trap("null function");
+                if (this.funcTypeId[f] !== code[pc + 1]) trap("function signature mismatch");
+                nfp = fp + code[pc + 4];
+                next = pc + 5;
+              }
+              if (f < numImported) {
+                this.fuelLeft = fuel;
+                this.depth = depth;
+                inHost = true;
+                this.callHost(f, nfp);
+                inHost = false;
+                fuel = this.fuelLeft;
+                this.syncMemory();
+                I = this.I;
+                F = this.F;
+                D = this.D;
+                mem = this.mem;
+                M32 = this.m32;
+                dv = this.dv;
+                memLen = mem.length;
+                pc = next;
+                break;
+              }
+              if (depth >= MAX_DEPTH) trap("call stack exhausted");
+              if (nfp + frameWords[f] > this.cap) {
+                if (!this.growStack(nfp + frameWords[f])) trap("call stack exhausted");
+                I = this.I;
+                F = this.F;
+                D = this.D;
+              }
+              frames[2 * depth] = next;
+              frames[2 * depth + 1] = fp;
+              depth++;
+              fp = nfp;
+              for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
+              pc = entry[f];
+              break;
+            }
+            case 0x128: {
+              trap("unreachable");
+              break;
+            }
+            case 0x129: { // COPY32
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0x12a: { // COPY64
+              const d = fp + code[pc + 1];
+              const a = fp + code[pc + 2];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1];
+              pc += 3;
+              break;
+            }
+            case 0x12b: { // CONST32
+              I[fp + code[pc + 1]] = code[pc + 2];
+              pc += 3;
+              break;
+            }
+            case 0x12c: { // CONST64
+              const d = fp + code[pc + 1];
+              I[d] = code[pc + 2];
+              I[d + 1] = code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x12d: { // SELECT32
+              I[fp + code[pc + 1]] = I[fp + code[pc + 4]] !== 0
+                ? I[fp + code[pc + 2]]
+                : I[fp + code[pc + 3]];
+              pc += 5;
+              break;
+            }
+            case 0x12e: { // SELECT64
+              const d = fp + code[pc + 1];
+              const a = I[fp + code[pc + 4]] !== 0 ? fp + code[pc + 2] : fp + code[pc + 3];
+              I[d] = I[a];
+              I[d + 1] = I[a + 1];
+              pc += 5;
+              break;
+            }
+            case 0x12f: { // GGET32
+              I[fp + code[pc + 1]] = G[2 * code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0x130: { // GGET64
+              const d = fp + code[pc + 1];
+              const a = 2 * code[pc + 2];
+              I[d] = G[a];
+              I[d + 1] = G[a + 1];
+              pc += 3;
+              break;
+            }
+            case 0x131: { // GSET32
+              G[2 * code[pc + 1]] = I[fp + code[pc + 2]];
+              pc += 3;
+              break;
+            }
+            case 0x132: { // GSET64
+              const a = 2 * code[pc + 1];
+              const b = fp + code[pc + 2];
+              G[a] = I[b];
+              G[a + 1] = I[b + 1];
+              pc += 3;
+              break;
+            }
+            case 0x133: { // MISC
+              pc = this.misc(pc, fp);
               mem = this.mem;
               M32 = this.m32;
               dv = this.dv;
               memLen = mem.length;
-              pc = next;
               break;
             }
-            if (depth >= MAX_DEPTH) trap("call stack exhausted");
-            if (nfp + frameWords[f] > this.cap) {
-              if (!this.growStack(nfp + frameWords[f])) trap("call stack exhausted");
-              I = this.I;
-              F = this.F;
-              D = this.D;
+            case 0x134: { // STOP
+              this.fuelStop();
+              break;
             }
-            frames[2 * depth] = next;
-            frames[2 * depth + 1] = fp;
-            depth++;
-            fp = nfp;
-            for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
-            pc = entry[f];
-            break;
-          }
-          case 0x128: {
-            trap("unreachable");
-            break;
-          }
-          case 0x129: { // COPY32
-            I[fp + code[pc + 1]] = I[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0x12a: { // COPY64
-            const d = fp + code[pc + 1];
-            const a = fp + code[pc + 2];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1];
-            pc += 3;
-            break;
-          }
-          case 0x12b: { // CONST32
-            I[fp + code[pc + 1]] = code[pc + 2];
-            pc += 3;
-            break;
-          }
-          case 0x12c: { // CONST64
-            const d = fp + code[pc + 1];
-            I[d] = code[pc + 2];
-            I[d + 1] = code[pc + 3];
-            pc += 4;
-            break;
-          }
-          case 0x12d: { // SELECT32
-            I[fp + code[pc + 1]] = I[fp + code[pc + 4]] !== 0
-              ? I[fp + code[pc + 2]]
-              : I[fp + code[pc + 3]];
-            pc += 5;
-            break;
-          }
-          case 0x12e: { // SELECT64
-            const d = fp + code[pc + 1];
-            const a = I[fp + code[pc + 4]] !== 0 ? fp + code[pc + 2] : fp + code[pc + 3];
-            I[d] = I[a];
-            I[d + 1] = I[a + 1];
-            pc += 5;
-            break;
-          }
-          case 0x12f: { // GGET32
-            I[fp + code[pc + 1]] = G[2 * code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0x130: { // GGET64
-            const d = fp + code[pc + 1];
-            const a = 2 * code[pc + 2];
-            I[d] = G[a];
-            I[d + 1] = G[a + 1];
-            pc += 3;
-            break;
-          }
-          case 0x131: { // GSET32
-            G[2 * code[pc + 1]] = I[fp + code[pc + 2]];
-            pc += 3;
-            break;
-          }
-          case 0x132: { // GSET64
-            const a = 2 * code[pc + 1];
-            const b = fp + code[pc + 2];
-            G[a] = I[b];
-            G[a + 1] = I[b + 1];
-            pc += 3;
-            break;
-          }
-          case 0x133: { // MISC
-            pc = this.misc(pc, fp);
-            mem = this.mem;
-            M32 = this.m32;
-            dv = this.dv;
-            memLen = mem.length;
-            break;
-          }
-          case 0x134: { // STOP
-            this.fuelStop();
-            break;
-          }
 
-          // ---- fused compare + branch ----
-          case 0x140: {
-            if (I[fp + code[pc + 1]] === I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            // ---- fused compare + branch ----
+            case 0x140: {
+              pc = I[fp + code[pc + 1]] === I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x141: {
-            if (I[fp + code[pc + 1]] !== I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x141: {
+              pc = I[fp + code[pc + 1]] !== I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x142: {
-            if (I[fp + code[pc + 1]] < I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x142: {
+              pc = I[fp + code[pc + 1]] < I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x143: {
-            if ((I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x143: {
+              pc = (I[fp + code[pc + 1]] >>> 0) < (I[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x144: {
-            if (I[fp + code[pc + 1]] > I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x144: {
+              pc = I[fp + code[pc + 1]] > I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x145: {
-            if ((I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x145: {
+              pc = (I[fp + code[pc + 1]] >>> 0) > (I[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x146: {
-            if (I[fp + code[pc + 1]] <= I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x146: {
+              pc = I[fp + code[pc + 1]] <= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x147: {
-            if ((I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x147: {
+              pc = (I[fp + code[pc + 1]] >>> 0) <= (I[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x148: {
-            if (I[fp + code[pc + 1]] >= I[fp + code[pc + 2]]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x148: {
+              pc = I[fp + code[pc + 1]] >= I[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x149: {
-            if ((I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x149: {
+              pc = (I[fp + code[pc + 1]] >>> 0) >= (I[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14a: {
-            if (I[fp + code[pc + 1]] === code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14a: {
+              pc = I[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14b: {
-            if (I[fp + code[pc + 1]] !== code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14b: {
+              pc = I[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14c: {
-            if (I[fp + code[pc + 1]] < code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14c: {
+              pc = I[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14d: {
-            if ((I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14d: {
+              pc = (I[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14e: {
-            if (I[fp + code[pc + 1]] > code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14e: {
+              pc = I[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x14f: {
-            if ((I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x14f: {
+              pc = (I[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x150: {
-            if (I[fp + code[pc + 1]] <= code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x150: {
+              pc = I[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x151: {
-            if ((I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x151: {
+              pc = (I[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x152: {
-            if (I[fp + code[pc + 1]] >= code[pc + 2]) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x152: {
+              pc = I[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x153: {
-            if ((I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0)) {
-              pc = code[pc + 3];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 4;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x153: {
+              pc = (I[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break branch;
             }
-            break;
-          }
-          case 0x154: { // BR_EQZ
-            if (I[fp + code[pc + 1]] === 0) {
-              pc = code[pc + 2];
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
-            } else {
-              pc += 3;
-              const c = code[pc + 1];
-              fuel -= c;
-              if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-              blockPc = pc;
-              pc += 3;
+            case 0x154: { // BR_EQZ
+              pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+              break branch;
             }
-            break;
-          }
-          // ---- fused i32 pairs: d = (x op1 z) op2 y, [d, y, x, z] (see _ops.ts) ----
-          case 0x160: { // (add x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x161: { // (add x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x162: { // (add x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x163: { // (add x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x164: { // (sub x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x165: { // (sub x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x166: { // (sub x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x167: { // (sub x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x168: { // (mul x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x169: { // (mul x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16a: { // (mul x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16b: { // (mul x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16c: { // (and x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16d: { // (and x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16e: { // (and x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x16f: { // (and x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x170: { // (or x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x171: { // (or x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x172: { // (or x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x173: { // (or x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x174: { // (xor x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x175: { // (xor x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x176: { // (xor x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x177: { // (xor x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x178: { // (shl x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x179: { // (shl x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17a: { // (shl x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17b: { // (shl x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17c: { // (shr_s x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17d: { // (shr_s x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17e: { // (shr_s x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x17f: { // (shr_s x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x180: { // (shr_u x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x181: { // (shr_u x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x182: { // (shr_u x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x183: { // (shr_u x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x184: { // (rotl x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x185: { // (rotl x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x186: { // (rotl x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x187: { // (rotl x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x188: { // (rotr x imm) add y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x189: { // (rotr x imm) and y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18a: { // (rotr x imm) or y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18b: { // (rotr x imm) xor y
-            const x = I[fp + code[pc + 3]], z = code[pc + 4];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18c: { // (add x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18d: { // (add x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18e: { // (add x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x18f: { // (add x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x190: { // (sub x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x191: { // (sub x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x192: { // (sub x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x193: { // (sub x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x194: { // (mul x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x195: { // (mul x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x196: { // (mul x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x197: { // (mul x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x198: { // (and x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x199: { // (and x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19a: { // (and x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19b: { // (and x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19c: { // (or x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19d: { // (or x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19e: { // (or x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x19f: { // (or x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a0: { // (xor x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a1: { // (xor x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a2: { // (xor x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a3: { // (xor x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a4: { // (shl x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a5: { // (shl x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a6: { // (shl x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a7: { // (shl x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a8: { // (shr_s x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1a9: { // (shr_s x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1aa: { // (shr_s x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1ab: { // (shr_s x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1ac: { // (shr_u x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1ad: { // (shr_u x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1ae: { // (shr_u x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1af: { // (shr_u x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b0: { // (rotl x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b1: { // (rotl x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b2: { // (rotl x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b3: { // (rotl x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b4: { // (rotr x z) add y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b5: { // (rotr x z) and y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b6: { // (rotr x z) or y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b7: { // (rotr x z) xor y
-            const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-            I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
-            pc += 5;
-            break;
-          }
-          case 0x1b8: { // LOAD_ADDI: i32.load from (x + imm) + offset
-            const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
-            pc += 5;
-            break;
-          }
-          case 0x1b9: { // COPY32N
-            const e = pc + 2 + 2 * code[pc + 1];
-            for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
-            pc = e;
-            break;
-          }
-          case 0x1ba: { // LOAD_ADD: i32.load from (x + y) + offset
-            const a = ((I[fp + code[pc + 2]] + I[fp + code[pc + 3]]) >>> 0) + (code[pc + 4] >>> 0);
-            if (a + 4 > memLen) trap("memory access out of bounds");
-            I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
-            pc += 5;
-            break;
-          }
-          // ---- fused i32.add immediate + compare + br_if: [dst, src, imm, b, target] ----
-          case 0x1c0: { // add imm, br_if eq imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v === code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            // ---- fused i32 pairs: d = (x op1 z) op2 y, [d, y, x, z] (see _ops.ts) ----
+            case 0x160: { // (add x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c1: { // add imm, br_if ne imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v !== code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x161: { // (add x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c2: { // add imm, br_if lt_s imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v < code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x162: { // (add x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c3: { // add imm, br_if lt_u imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) < (code[pc + 4] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x163: { // (add x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c4: { // add imm, br_if gt_s imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v > code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x164: { // (sub x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c5: { // add imm, br_if gt_u imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) > (code[pc + 4] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x165: { // (sub x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c6: { // add imm, br_if le_s imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v <= code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x166: { // (sub x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c7: { // add imm, br_if le_u imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) <= (code[pc + 4] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x167: { // (sub x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c8: { // add imm, br_if ge_s imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v >= code[pc + 4]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x168: { // (mul x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1c9: { // add imm, br_if ge_u imm
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) >= (code[pc + 4] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x169: { // (mul x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1ca: { // add imm, br_if eq b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v === I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16a: { // (mul x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1cb: { // add imm, br_if ne b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v !== I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16b: { // (mul x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1cc: { // add imm, br_if lt_s b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v < I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16c: { // (and x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1cd: { // add imm, br_if lt_u b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) < (I[fp + code[pc + 4]] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16d: { // (and x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1ce: { // add imm, br_if gt_s b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v > I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16e: { // (and x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1cf: { // add imm, br_if gt_u b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) > (I[fp + code[pc + 4]] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x16f: { // (and x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1d0: { // add imm, br_if le_s b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v <= I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x170: { // (or x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1d1: { // add imm, br_if le_u b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) <= (I[fp + code[pc + 4]] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x171: { // (or x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1d2: { // add imm, br_if ge_s b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if (v >= I[fp + code[pc + 4]]) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x172: { // (or x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          case 0x1d3: { // add imm, br_if ge_u b
-            const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I[fp + code[pc + 1]] = v;
-            if ((v >>> 0) >= (I[fp + code[pc + 4]] >>> 0)) {
-              pc = code[pc + 5];
-            } else {
-              pc += 6;
+            case 0x173: { // (or x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
             }
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
+            case 0x174: { // (xor x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x175: { // (xor x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x176: { // (xor x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x177: { // (xor x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x178: { // (shl x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x179: { // (shl x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17a: { // (shl x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17b: { // (shl x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17c: { // (shr_s x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17d: { // (shr_s x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17e: { // (shr_s x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x17f: { // (shr_s x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x180: { // (shr_u x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x181: { // (shr_u x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x182: { // (shr_u x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x183: { // (shr_u x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x184: { // (rotl x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x185: { // (rotl x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x186: { // (rotl x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x187: { // (rotl x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x188: { // (rotr x imm) add y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x189: { // (rotr x imm) and y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18a: { // (rotr x imm) or y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18b: { // (rotr x imm) xor y
+              const x = I[fp + code[pc + 3]], z = code[pc + 4];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18c: { // (add x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18d: { // (add x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18e: { // (add x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x18f: { // (add x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x190: { // (sub x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x191: { // (sub x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x192: { // (sub x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x193: { // (sub x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x194: { // (mul x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x195: { // (mul x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x196: { // (mul x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x197: { // (mul x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x198: { // (and x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x199: { // (and x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19a: { // (and x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19b: { // (and x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19c: { // (or x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19d: { // (or x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19e: { // (or x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x19f: { // (or x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a0: { // (xor x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a1: { // (xor x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a2: { // (xor x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a3: { // (xor x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a4: { // (shl x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a5: { // (shl x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a6: { // (shl x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a7: { // (shl x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a8: { // (shr_s x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1a9: { // (shr_s x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1aa: { // (shr_s x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1ab: { // (shr_s x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1ac: { // (shr_u x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1ad: { // (shr_u x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1ae: { // (shr_u x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1af: { // (shr_u x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b0: { // (rotl x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b1: { // (rotl x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b2: { // (rotl x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b3: { // (rotl x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b4: { // (rotr x z) add y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b5: { // (rotr x z) and y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b6: { // (rotr x z) or y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b7: { // (rotr x z) xor y
+              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
+              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
+              pc += 5;
+              break;
+            }
+            case 0x1b8: { // LOAD_ADDI: i32.load from (x + imm) + offset
+              const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+              pc += 5;
+              break;
+            }
+            case 0x1b9: { // COPY32N
+              const e = pc + 2 + 2 * code[pc + 1];
+              for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
+              pc = e;
+              break;
+            }
+            case 0x1ba: { // LOAD_ADD: i32.load from (x + y) + offset
+              const a = ((I[fp + code[pc + 2]] + I[fp + code[pc + 3]]) >>> 0) +
+                (code[pc + 4] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+              pc += 5;
+              break;
+            }
+            // ---- fused i32.add immediate + compare + br_if: [dst, src, imm, b, target] ----
+            case 0x1c0: { // add imm, br_if eq imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v === code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c1: { // add imm, br_if ne imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v !== code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c2: { // add imm, br_if lt_s imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v < code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c3: { // add imm, br_if lt_u imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) < (code[pc + 4] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c4: { // add imm, br_if gt_s imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v > code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c5: { // add imm, br_if gt_u imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) > (code[pc + 4] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c6: { // add imm, br_if le_s imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v <= code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c7: { // add imm, br_if le_u imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) <= (code[pc + 4] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c8: { // add imm, br_if ge_s imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v >= code[pc + 4] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1c9: { // add imm, br_if ge_u imm
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) >= (code[pc + 4] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1ca: { // add imm, br_if eq b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v === I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1cb: { // add imm, br_if ne b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v !== I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1cc: { // add imm, br_if lt_s b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v < I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1cd: { // add imm, br_if lt_u b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) < (I[fp + code[pc + 4]] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1ce: { // add imm, br_if gt_s b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v > I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1cf: { // add imm, br_if gt_u b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) > (I[fp + code[pc + 4]] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1d0: { // add imm, br_if le_s b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v <= I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1d1: { // add imm, br_if le_u b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) <= (I[fp + code[pc + 4]] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1d2: { // add imm, br_if ge_s b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v >= I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
+              break branch;
+            }
+            case 0x1d3: { // add imm, br_if ge_u b
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = (v >>> 0) >= (I[fp + code[pc + 4]] >>> 0) ? code[pc + 5] : pc + 6;
+              break branch;
+            }
 
-          // ---- DUAL: d = (x op1 a) op2 (w op1 b), [d, w, b, x, a] ----
-          case 0x1e0: { // (shl x a) add (shl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x << a) + (w << b);
-            pc += 6;
-            break;
-          }
-          case 0x1e1: { // (shl x a) and (shl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x << a) & (w << b);
-            pc += 6;
-            break;
-          }
-          case 0x1e2: { // (shl x a) or (shl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x << a) | (w << b);
-            pc += 6;
-            break;
-          }
-          case 0x1e3: { // (shl x a) xor (shl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x << a) ^ (w << b);
-            pc += 6;
-            break;
-          }
-          case 0x1e4: { // (shr_s x a) add (shr_s w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >> a) + (w >> b);
-            pc += 6;
-            break;
-          }
-          case 0x1e5: { // (shr_s x a) and (shr_s w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >> a) & (w >> b);
-            pc += 6;
-            break;
-          }
-          case 0x1e6: { // (shr_s x a) or (shr_s w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >> a) | (w >> b);
-            pc += 6;
-            break;
-          }
-          case 0x1e7: { // (shr_s x a) xor (shr_s w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >> a) ^ (w >> b);
-            pc += 6;
-            break;
-          }
-          case 0x1e8: { // (shr_u x a) add (shr_u w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >>> a) + (w >>> b);
-            pc += 6;
-            break;
-          }
-          case 0x1e9: { // (shr_u x a) and (shr_u w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >>> a) & (w >>> b);
-            pc += 6;
-            break;
-          }
-          case 0x1ea: { // (shr_u x a) or (shr_u w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >>> a) | (w >>> b);
-            pc += 6;
-            break;
-          }
-          case 0x1eb: { // (shr_u x a) xor (shr_u w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = (x >>> a) ^ (w >>> b);
-            pc += 6;
-            break;
-          }
-          case 0x1ec: { // (rotl x a) add (rotl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) + ((w << b) | (w >>> (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1ed: { // (rotl x a) and (rotl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) & ((w << b) | (w >>> (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1ee: { // (rotl x a) or (rotl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) | ((w << b) | (w >>> (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1ef: { // (rotl x a) xor (rotl w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1f0: { // (rotr x a) add (rotr w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) + ((w >>> b) | (w << (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1f1: { // (rotr x a) and (rotr w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) & ((w >>> b) | (w << (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1f2: { // (rotr x a) or (rotr w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) | ((w >>> b) | (w << (32 - b)));
-            pc += 6;
-            break;
-          }
-          case 0x1f3: { // (rotr x a) xor (rotr w b)
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b)));
-            pc += 6;
-            break;
-          }
+            // ---- DUAL: d = (x op1 a) op2 (w op1 b), [d, w, b, x, a] ----
+            case 0x1e0: { // (shl x a) add (shl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x << a) + (w << b);
+              pc += 6;
+              break;
+            }
+            case 0x1e1: { // (shl x a) and (shl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x << a) & (w << b);
+              pc += 6;
+              break;
+            }
+            case 0x1e2: { // (shl x a) or (shl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x << a) | (w << b);
+              pc += 6;
+              break;
+            }
+            case 0x1e3: { // (shl x a) xor (shl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x << a) ^ (w << b);
+              pc += 6;
+              break;
+            }
+            case 0x1e4: { // (shr_s x a) add (shr_s w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >> a) + (w >> b);
+              pc += 6;
+              break;
+            }
+            case 0x1e5: { // (shr_s x a) and (shr_s w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >> a) & (w >> b);
+              pc += 6;
+              break;
+            }
+            case 0x1e6: { // (shr_s x a) or (shr_s w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >> a) | (w >> b);
+              pc += 6;
+              break;
+            }
+            case 0x1e7: { // (shr_s x a) xor (shr_s w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >> a) ^ (w >> b);
+              pc += 6;
+              break;
+            }
+            case 0x1e8: { // (shr_u x a) add (shr_u w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >>> a) + (w >>> b);
+              pc += 6;
+              break;
+            }
+            case 0x1e9: { // (shr_u x a) and (shr_u w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >>> a) & (w >>> b);
+              pc += 6;
+              break;
+            }
+            case 0x1ea: { // (shr_u x a) or (shr_u w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >>> a) | (w >>> b);
+              pc += 6;
+              break;
+            }
+            case 0x1eb: { // (shr_u x a) xor (shr_u w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = (x >>> a) ^ (w >>> b);
+              pc += 6;
+              break;
+            }
+            case 0x1ec: { // (rotl x a) add (rotl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) + ((w << b) | (w >>> (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1ed: { // (rotl x a) and (rotl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) & ((w << b) | (w >>> (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1ee: { // (rotl x a) or (rotl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) | ((w << b) | (w >>> (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1ef: { // (rotl x a) xor (rotl w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1f0: { // (rotr x a) add (rotr w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) + ((w >>> b) | (w << (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1f1: { // (rotr x a) and (rotr w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) & ((w >>> b) | (w << (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1f2: { // (rotr x a) or (rotr w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) | ((w >>> b) | (w << (32 - b)));
+              pc += 6;
+              break;
+            }
+            case 0x1f3: { // (rotr x a) xor (rotr w b)
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b)));
+              pc += 6;
+              break;
+            }
 
-          case 0x1bb: { // COPY32N_BR
-            const e = pc + 2 + 2 * code[pc + 1];
-            for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
-            pc = code[e];
-            const c = code[pc + 1];
-            fuel -= c;
-            if (fuel < 0) fuel = this.refuel(c, pc, fuel);
-            blockPc = pc;
-            pc += 3;
-            break;
-          }
-          // ---- TRIPLE: d = (w op1 b) ^ (x op1 a) ^ (v op2 c), [d, w, b, x, a, v, c] ----
-          case 0x200: { // shl, shl, shl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v << c);
-            pc += 8;
-            break;
-          }
-          case 0x201: { // shl, shl, shr_s
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >> c);
-            pc += 8;
-            break;
-          }
-          case 0x202: { // shl, shl, shr_u
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >>> c);
-            pc += 8;
-            break;
-          }
-          case 0x203: { // shl, shl, rotl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v << c) | (v >>> (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x204: { // shl, shl, rotr
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v >>> c) | (v << (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x205: { // shr_s, shr_s, shl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v << c);
-            pc += 8;
-            break;
-          }
-          case 0x206: { // shr_s, shr_s, shr_s
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >> c);
-            pc += 8;
-            break;
-          }
-          case 0x207: { // shr_s, shr_s, shr_u
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >>> c);
-            pc += 8;
-            break;
-          }
-          case 0x208: { // shr_s, shr_s, rotl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v << c) | (v >>> (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x209: { // shr_s, shr_s, rotr
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v >>> c) | (v << (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x20a: { // shr_u, shr_u, shl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v << c);
-            pc += 8;
-            break;
-          }
-          case 0x20b: { // shr_u, shr_u, shr_s
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >> c);
-            pc += 8;
-            break;
-          }
-          case 0x20c: { // shr_u, shr_u, shr_u
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >>> c);
-            pc += 8;
-            break;
-          }
-          case 0x20d: { // shr_u, shr_u, rotl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v << c) | (v >>> (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x20e: { // shr_u, shr_u, rotr
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v >>> c) | (v << (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x20f: { // rotl, rotl, shl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
-              (v << c);
-            pc += 8;
-            break;
-          }
-          case 0x210: { // rotl, rotl, shr_s
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
-              (v >> c);
-            pc += 8;
-            break;
-          }
-          case 0x211: { // rotl, rotl, shr_u
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
-              (v >>> c);
-            pc += 8;
-            break;
-          }
-          case 0x212: { // rotl, rotl, rotl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
-              ((v << c) | (v >>> (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x213: { // rotl, rotl, rotr
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
-              ((v >>> c) | (v << (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x214: { // rotr, rotr, shl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
-              (v << c);
-            pc += 8;
-            break;
-          }
-          case 0x215: { // rotr, rotr, shr_s
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
-              (v >> c);
-            pc += 8;
-            break;
-          }
-          case 0x216: { // rotr, rotr, shr_u
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
-              (v >>> c);
-            pc += 8;
-            break;
-          }
-          case 0x217: { // rotr, rotr, rotl
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
-              ((v << c) | (v >>> (32 - c)));
-            pc += 8;
-            break;
-          }
-          case 0x218: { // rotr, rotr, rotr
-            const w = I[fp + code[pc + 2]], b = code[pc + 3];
-            const x = I[fp + code[pc + 4]], a = code[pc + 5];
-            const v = I[fp + code[pc + 6]], c = code[pc + 7];
-            I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
-              ((v >>> c) | (v << (32 - c)));
-            pc += 8;
-            break;
-          }
+            case 0x1bb: { // COPY32N_BR
+              const e = pc + 2 + 2 * code[pc + 1];
+              for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
+              pc = code[e];
+              break branch;
+            }
+            // ---- TRIPLE: d = (w op1 b) ^ (x op1 a) ^ (v op2 c), [d, w, b, x, a, v, c] ----
+            case 0x200: { // shl, shl, shl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v << c);
+              pc += 8;
+              break;
+            }
+            case 0x201: { // shl, shl, shr_s
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >> c);
+              pc += 8;
+              break;
+            }
+            case 0x202: { // shl, shl, shr_u
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >>> c);
+              pc += 8;
+              break;
+            }
+            case 0x203: { // shl, shl, rotl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x204: { // shl, shl, rotr
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x205: { // shr_s, shr_s, shl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v << c);
+              pc += 8;
+              break;
+            }
+            case 0x206: { // shr_s, shr_s, shr_s
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >> c);
+              pc += 8;
+              break;
+            }
+            case 0x207: { // shr_s, shr_s, shr_u
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >>> c);
+              pc += 8;
+              break;
+            }
+            case 0x208: { // shr_s, shr_s, rotl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x209: { // shr_s, shr_s, rotr
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x20a: { // shr_u, shr_u, shl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v << c);
+              pc += 8;
+              break;
+            }
+            case 0x20b: { // shr_u, shr_u, shr_s
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >> c);
+              pc += 8;
+              break;
+            }
+            case 0x20c: { // shr_u, shr_u, shr_u
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >>> c);
+              pc += 8;
+              break;
+            }
+            case 0x20d: { // shr_u, shr_u, rotl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x20e: { // shr_u, shr_u, rotr
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x20f: { // rotl, rotl, shl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+                (v << c);
+              pc += 8;
+              break;
+            }
+            case 0x210: { // rotl, rotl, shr_s
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+                (v >> c);
+              pc += 8;
+              break;
+            }
+            case 0x211: { // rotl, rotl, shr_u
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+                (v >>> c);
+              pc += 8;
+              break;
+            }
+            case 0x212: { // rotl, rotl, rotl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+                ((v << c) | (v >>> (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x213: { // rotl, rotl, rotr
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+                ((v >>> c) | (v << (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x214: { // rotr, rotr, shl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+                (v << c);
+              pc += 8;
+              break;
+            }
+            case 0x215: { // rotr, rotr, shr_s
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+                (v >> c);
+              pc += 8;
+              break;
+            }
+            case 0x216: { // rotr, rotr, shr_u
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+                (v >>> c);
+              pc += 8;
+              break;
+            }
+            case 0x217: { // rotr, rotr, rotl
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+                ((v << c) | (v >>> (32 - c)));
+              pc += 8;
+              break;
+            }
+            case 0x218: { // rotr, rotr, rotr
+              const w = I[fp + code[pc + 2]], b = code[pc + 3];
+              const x = I[fp + code[pc + 4]], a = code[pc + 5];
+              const v = I[fp + code[pc + 6]], c = code[pc + 7];
+              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+                ((v >>> c) | (v << (32 - c)));
+              pc += 8;
+              break;
+            }
 
-          default:
-            throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
+            default:
+              throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);
+          }
+          continue;
         }
+        const c = code[pc + 1];
+        fuel -= c;
+        if (fuel < 0) fuel = this.refuel(c, pc, fuel);
+        blockPc = pc;
+        pc += 3;
       }
     } catch (err) {
       this.depth = depth0;
