@@ -228,7 +228,7 @@ webTest(import.meta.url, {
     }
   },
 
-  async "service worker: the app shell loads with the relay down; a module is fetched once"() {
+  async "service worker: the app shell loads with the relay down; a module is fetched once; identity persists"() {
     const r = await rig();
     try {
       const a = await openTab(r.browser, r.relay.httpUrl);
@@ -249,8 +249,11 @@ webTest(import.meta.url, {
         }, sha);
       assertEquals(await fetchInTab(a), module.length);
       assertEquals(await fetchInTab(a), module.length);
+      const peerId = await tabPeerId(a);
       await a.reload();
       await waitConnected(a);
+      // The identity lives in IndexedDB: same peer id after a reload.
+      assertEquals(await tabPeerId(a), peerId);
       assertEquals(await fetchInTab(a), module.length);
       assertEquals(await metric(r.relay.httpUrl, "phase_relay_module_reads_total"), 1);
 
