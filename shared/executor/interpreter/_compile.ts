@@ -28,7 +28,7 @@ import {
   type ModuleDef,
   Reader,
 } from "./_decode.ts";
-import { FUSE_OP1, FUSE_OP2, Misc, Op } from "./_ops.ts";
+import { FUSE_OP1, FUSE_OP2, Misc, Op, PACK, pack3 } from "./_ops.ts";
 import { WasmCompileError } from "./errors.ts";
 
 /** Compiled code for a whole module. */
@@ -874,8 +874,7 @@ class Emitter {
           if (i >= 0 && this.pk[0] === 1 && this.pv[0] === x) {
             // local.get x; local.set x: no effect
             this.count(-1);
-          } else if (fusable && !this.refsLocal(x)) {
-            this.code[purePc + 1] = 2 * x;
+          } else if (fusable && !this.refsLocal(x) && this.retarget(purePc, 2 * x)) {
             this.count(this.lastPureNext);
           } else {
             this.protectLocal(x);
@@ -1150,46 +1149,67 @@ class Emitter {
     if (bi === prevEntry && this.pk[1] === 0 && this.pk[0] !== 2) other = 0;
     else if (ai === prevEntry && this.pk[0] === 0 && this.pk[1] !== 2) other = 1;
     else return false;
-    const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
-    const x = code[prev + 2], z = code[prev + 3];
+    const oi = other === 0 ? ai : bi;
+    const yLoc = this.pk[other] === 1 ? 2 * this.pv[other] : this.slotWord(oi);
+    const dst = this.slotWord(d), x = code[prev + 2], z = code[prev + 3];
+    if (dst >= PACK || yLoc >= PACK || x >= PACK) return false;
+    const y = this.sloc(other, oi, () => 0);
     const pp = this.prevOpPc;
     if (
       ri && k1 >= 6 && this.pk[other] === 0 && this.lastOpPc === prev && pp === prev - 4 &&
-      pp > this.blockPc && code[pp] === p && code[pp + 1] === y && x !== y
+      pp > this.blockPc && code[pp] === p && code[pp + 1] === y && x !== y && code[pp + 2] < PACK
     ) {
       // y = (w op1 b) just before, same shift/rotate: one DUAL op for all three
       const w = code[pp + 2], b = code[pp + 3];
       code.length = pp;
       for (let j = 0; j < this.map.length; j++) if (this.map[j] === prev) this.map[j] = pp;
-      const pc = this.emitOp([Op.DUAL + 4 * (k1 - 6) + k2, this.slotWord(d), w, b, x, z]);
+      const pc = this.emitOp([
+        Op.DUAL + 4 * (k1 - 6) + k2,
+        pack3(dst, w, x),
+        (z & 31) | (b & 31) << 5,
+      ]);
       this.prevOpPc = -1;
       this.setPure(pc, d);
       return true;
     }
     if (
       ri && k1 >= 6 && k2 === 3 && this.pk[other] === 0 && this.lastOpPc === prev &&
-      pp === prev - 6 && pp > this.blockPc && code[pp] >= Op.DUAL && code[pp] < Op.DUAL + 20 &&
-      (code[pp] - Op.DUAL) % 4 === 3 && code[pp + 1] === y && x !== y
+      pp === prev - 3 && pp > this.blockPc && code[pp] >= Op.DUAL && code[pp] < Op.DUAL + 20 &&
+      (code[pp] - Op.DUAL) % 4 === 3 && (code[pp + 1] & (PACK - 1)) === y && x !== y &&
+      x < 65536
     ) {
       // y = DUAL xor just before: three shifts/rotates xor-ed (SHA-2's sigma functions)
       const j = (code[pp] - Op.DUAL) >> 2;
-      const w = code[pp + 2], b = code[pp + 3], v = code[pp + 4], a = code[pp + 5];
+      const regs = code[pp + 1], imms = code[pp + 2];
       code.length = pp;
       for (let i = 0; i < this.map.length; i++) if (this.map[i] === prev) this.map[i] = pp;
-      const pc = this.emitOp([Op.TRIPLE + 5 * j + k1 - 6, this.slotWord(d), w, b, v, a, x, z]);
+      const pc = this.emitOp([
+        Op.TRIPLE + 5 * j + k1 - 6,
+        (regs & ~(PACK - 1)) | dst,
+        x | (imms & 31) << 16 | (imms >>> 5) << 21 | (z & 31) << 26,
+      ]);
       this.prevOpPc = -1;
       this.setPure(pc, d);
       return true;
     }
     code.length = prev;
-    const pc = this.emitOp([
-      (ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2,
-      this.slotWord(d),
-      y,
-      x,
-      z,
-    ]);
+    const pc = this.emitOp([(ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2, pack3(dst, y, x), z]);
     this.setPure(pc, d);
+    return true;
+  }
+
+  /**
+   * Redirects the destination of the pure op at `pc` to word `w` (a local).
+   * False when the op packs its registers and `w` does not fit.
+   */
+  retarget(pc: number, w: number): boolean {
+    const op = this.code[pc];
+    if (op >= Op.FUSE_RI && op < Op.LOAD_ADDI || op >= Op.DUAL && op < Op.TRIPLE + 25) {
+      if (w >= PACK) return false;
+      this.code[pc + 1] = (this.code[pc + 1] & ~(PACK - 1)) | w;
+      return true;
+    }
+    this.code[pc + 1] = w;
     return true;
   }
 

@@ -1727,535 +1727,624 @@ export class Machine {
               pc = I[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
               break branch;
             }
-            // ---- fused i32 pairs: d = (x op1 z) op2 y, [d, y, x, z] (see _ops.ts) ----
+            // ---- fused i32 pairs: d = (x op1 z) op2 y, [pack3(d, y, x), z] (see _ops.ts) ----
             case 0x160: { // (add x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x + z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x161: { // (add x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x + z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x162: { // (add x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x + z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x163: { // (add x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x + z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x164: { // (sub x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x - z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x165: { // (sub x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x - z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x166: { // (sub x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x - z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x167: { // (sub x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x - z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x168: { // (mul x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = Math.imul(x, z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x169: { // (mul x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = Math.imul(x, z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16a: { // (mul x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = Math.imul(x, z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16b: { // (mul x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = Math.imul(x, z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16c: { // (and x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x & z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16d: { // (and x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x & z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16e: { // (and x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x & z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x16f: { // (and x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x & z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x170: { // (or x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x | z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x171: { // (or x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x | z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x172: { // (or x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x | z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x173: { // (or x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x | z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x174: { // (xor x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x ^ z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x175: { // (xor x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x ^ z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x176: { // (xor x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x ^ z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x177: { // (xor x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x ^ z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x178: { // (shl x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x << z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x179: { // (shl x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x << z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17a: { // (shl x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x << z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17b: { // (shl x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x << z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17c: { // (shr_s x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >> z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17d: { // (shr_s x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >> z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17e: { // (shr_s x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >> z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x17f: { // (shr_s x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >> z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x180: { // (shr_u x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >>> z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x181: { // (shr_u x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >>> z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x182: { // (shr_u x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >>> z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x183: { // (shr_u x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = (x >>> z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x184: { // (rotl x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x185: { // (rotl x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x186: { // (rotl x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x187: { // (rotl x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x188: { // (rotr x imm) add y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x189: { // (rotr x imm) and y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18a: { // (rotr x imm) or y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18b: { // (rotr x imm) xor y
-              const x = I[fp + code[pc + 3]], z = code[pc + 4];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = code[pc + 2];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18c: { // (add x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x + z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x + z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18d: { // (add x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x + z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x + z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18e: { // (add x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x + z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x + z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x18f: { // (add x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x + z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x + z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x190: { // (sub x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x - z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x - z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x191: { // (sub x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x - z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x - z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x192: { // (sub x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x - z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x - z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x193: { // (sub x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x - z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x - z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x194: { // (mul x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = Math.imul(x, z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = Math.imul(x, z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x195: { // (mul x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = Math.imul(x, z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = Math.imul(x, z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x196: { // (mul x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = Math.imul(x, z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = Math.imul(x, z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x197: { // (mul x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = Math.imul(x, z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = Math.imul(x, z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x198: { // (and x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x & z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x & z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x199: { // (and x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x & z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x & z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19a: { // (and x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x & z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x & z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19b: { // (and x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x & z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x & z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19c: { // (or x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x | z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x | z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19d: { // (or x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x | z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x | z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19e: { // (or x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x | z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x | z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x19f: { // (or x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x | z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x | z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a0: { // (xor x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x ^ z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x ^ z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a1: { // (xor x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x ^ z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x ^ z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a2: { // (xor x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x ^ z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x ^ z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a3: { // (xor x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x ^ z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x ^ z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a4: { // (shl x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x << z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x << z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a5: { // (shl x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x << z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x << z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a6: { // (shl x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x << z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x << z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a7: { // (shl x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x << z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x << z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a8: { // (shr_s x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >> z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >> z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1a9: { // (shr_s x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >> z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >> z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1aa: { // (shr_s x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >> z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >> z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1ab: { // (shr_s x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >> z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >> z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1ac: { // (shr_u x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >>> z) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >>> z) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1ad: { // (shr_u x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >>> z) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >>> z) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1ae: { // (shr_u x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >>> z) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >>> z) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1af: { // (shr_u x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = (x >>> z) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = (x >>> z) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b0: { // (rotl x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b1: { // (rotl x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b2: { // (rotl x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b3: { // (rotl x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x << z) | (x >>> (32 - z))) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x << z) | (x >>> (32 - z))) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b4: { // (rotr x z) add y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) + I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) + I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b5: { // (rotr x z) and y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) & I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) & I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b6: { // (rotr x z) or y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) | I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) | I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
             case 0x1b7: { // (rotr x z) xor y
-              const x = I[fp + code[pc + 3]], z = I[fp + code[pc + 4]];
-              I[fp + code[pc + 1]] = ((x >>> z) | (x << (32 - z))) ^ I[fp + code[pc + 2]];
-              pc += 5;
+              const q = code[pc + 1];
+              const x = I[fp + (q >>> 20)], z = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((x >>> z) | (x << (32 - z))) ^ I[fp + ((q >>> 10) & 1023)];
+              pc += 3;
               break;
             }
+
             case 0x1b8: { // LOAD_ADDI: i32.load from (x + imm) + offset
               const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
               if (a + 4 > memLen) trap("memory access out of bounds");
@@ -2399,145 +2488,165 @@ export class Machine {
               break branch;
             }
 
-            // ---- DUAL: d = (x op1 a) op2 (w op1 b), [d, w, b, x, a] ----
+            // ---- DUAL: d = (x op1 a) op2 (w op1 b), [pack3(d, w, x), a | b << 5] ----
             case 0x1e0: { // (shl x a) add (shl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x << a) + (w << b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x << a) + (w << b);
+              pc += 3;
               break;
             }
             case 0x1e1: { // (shl x a) and (shl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x << a) & (w << b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x << a) & (w << b);
+              pc += 3;
               break;
             }
             case 0x1e2: { // (shl x a) or (shl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x << a) | (w << b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x << a) | (w << b);
+              pc += 3;
               break;
             }
             case 0x1e3: { // (shl x a) xor (shl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x << a) ^ (w << b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b);
+              pc += 3;
               break;
             }
             case 0x1e4: { // (shr_s x a) add (shr_s w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >> a) + (w >> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >> a) + (w >> b);
+              pc += 3;
               break;
             }
             case 0x1e5: { // (shr_s x a) and (shr_s w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >> a) & (w >> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >> a) & (w >> b);
+              pc += 3;
               break;
             }
             case 0x1e6: { // (shr_s x a) or (shr_s w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >> a) | (w >> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >> a) | (w >> b);
+              pc += 3;
               break;
             }
             case 0x1e7: { // (shr_s x a) xor (shr_s w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >> a) ^ (w >> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b);
+              pc += 3;
               break;
             }
             case 0x1e8: { // (shr_u x a) add (shr_u w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >>> a) + (w >>> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >>> a) + (w >>> b);
+              pc += 3;
               break;
             }
             case 0x1e9: { // (shr_u x a) and (shr_u w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >>> a) & (w >>> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >>> a) & (w >>> b);
+              pc += 3;
               break;
             }
             case 0x1ea: { // (shr_u x a) or (shr_u w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >>> a) | (w >>> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >>> a) | (w >>> b);
+              pc += 3;
               break;
             }
             case 0x1eb: { // (shr_u x a) xor (shr_u w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = (x >>> a) ^ (w >>> b);
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b);
+              pc += 3;
               break;
             }
             case 0x1ec: { // (rotl x a) add (rotl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) + ((w << b) | (w >>> (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) + ((w << b) | (w >>> (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1ed: { // (rotl x a) and (rotl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) & ((w << b) | (w >>> (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) & ((w << b) | (w >>> (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1ee: { // (rotl x a) or (rotl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) | ((w << b) | (w >>> (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) | ((w << b) | (w >>> (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1ef: { // (rotl x a) xor (rotl w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1f0: { // (rotr x a) add (rotr w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) + ((w >>> b) | (w << (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) + ((w >>> b) | (w << (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1f1: { // (rotr x a) and (rotr w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) & ((w >>> b) | (w << (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) & ((w >>> b) | (w << (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1f2: { // (rotr x a) or (rotr w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) | ((w >>> b) | (w << (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) | ((w >>> b) | (w << (32 - b)));
+              pc += 3;
               break;
             }
             case 0x1f3: { // (rotr x a) xor (rotr w b)
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              I[fp + code[pc + 1]] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b)));
-              pc += 6;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = r & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = r >>> 5;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b)));
+              pc += 3;
               break;
             }
 
@@ -2547,215 +2656,240 @@ export class Machine {
               pc = code[e];
               break branch;
             }
-            // ---- TRIPLE: d = (w op1 b) ^ (x op1 a) ^ (v op2 c), [d, w, b, x, a, v, c] ----
+            // ---- TRIPLE: d = (x op1 a) ^ (w op1 b) ^ (v op2 c), [pack3(d, w, x), v | a << 16 | b << 21 | c << 26] ----
             case 0x200: { // shl, shl, shl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v << c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v << c);
+              pc += 3;
               break;
             }
             case 0x201: { // shl, shl, shr_s
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v >> c);
+              pc += 3;
               break;
             }
             case 0x202: { // shl, shl, shr_u
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ (v >>> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v >>> c);
+              pc += 3;
               break;
             }
             case 0x203: { // shl, shl, rotl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 3;
               break;
             }
             case 0x204: { // shl, shl, rotr
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w << b) ^ (x << a) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 3;
               break;
             }
             case 0x205: { // shr_s, shr_s, shl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v << c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v << c);
+              pc += 3;
               break;
             }
             case 0x206: { // shr_s, shr_s, shr_s
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v >> c);
+              pc += 3;
               break;
             }
             case 0x207: { // shr_s, shr_s, shr_u
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ (v >>> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v >>> c);
+              pc += 3;
               break;
             }
             case 0x208: { // shr_s, shr_s, rotl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 3;
               break;
             }
             case 0x209: { // shr_s, shr_s, rotr
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >> b) ^ (x >> a) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 3;
               break;
             }
             case 0x20a: { // shr_u, shr_u, shl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v << c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v << c);
+              pc += 3;
               break;
             }
             case 0x20b: { // shr_u, shr_u, shr_s
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v >> c);
+              pc += 3;
               break;
             }
             case 0x20c: { // shr_u, shr_u, shr_u
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ (v >>> c);
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v >>> c);
+              pc += 3;
               break;
             }
             case 0x20d: { // shr_u, shr_u, rotl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ ((v << c) | (v >>> (32 - c)));
+              pc += 3;
               break;
             }
             case 0x20e: { // shr_u, shr_u, rotr
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = (w >>> b) ^ (x >>> a) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 8;
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ ((v >>> c) | (v << (32 - c)));
+              pc += 3;
               break;
             }
             case 0x20f: { // rotl, rotl, shl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v << c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x210: { // rotl, rotl, shr_s
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v >> c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x211: { // rotl, rotl, shr_u
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v >>> c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x212: { // rotl, rotl, rotl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 ((v << c) | (v >>> (32 - c)));
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x213: { // rotl, rotl, rotr
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w << b) | (w >>> (32 - b))) ^ ((x << a) | (x >>> (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 ((v >>> c) | (v << (32 - c)));
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x214: { // rotr, rotr, shl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v << c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x215: { // rotr, rotr, shr_s
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v >> c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x216: { // rotr, rotr, shr_u
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v >>> c);
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x217: { // rotr, rotr, rotl
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 ((v << c) | (v >>> (32 - c)));
-              pc += 8;
+              pc += 3;
               break;
             }
             case 0x218: { // rotr, rotr, rotr
-              const w = I[fp + code[pc + 2]], b = code[pc + 3];
-              const x = I[fp + code[pc + 4]], a = code[pc + 5];
-              const v = I[fp + code[pc + 6]], c = code[pc + 7];
-              I[fp + code[pc + 1]] = ((w >>> b) | (w << (32 - b))) ^ ((x >>> a) | (x << (32 - a))) ^
+              const q = code[pc + 1], r = code[pc + 2];
+              const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
+              const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
+              const v = I[fp + (r & 0xffff)], c = r >>> 26;
+              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 ((v >>> c) | (v << (32 - c)));
-              pc += 8;
+              pc += 3;
               break;
             }
 

@@ -72,11 +72,11 @@ export const Op = {
   /** [dst1, src1, dst2, src2] two COPY64 in sequence */
   COPY64X2: 0x157,
   /**
-   * [dst, y, x, imm] fused i32 pair `dst = (x op1 imm) op2 y`:
+   * [pack3(dst, y, x), imm] fused i32 pair `dst = (x op1 imm) op2 y`:
    * 0x160 + 4 * FUSE_OP1.indexOf(op1) + FUSE_OP2.indexOf(op2).
    */
   FUSE_RI: 0x160,
-  /** [dst, y, x, z] fused i32 pair `dst = (x op1 z) op2 y`, numbered like FUSE_RI from 0x18c. */
+  /** [pack3(dst, y, x), z] fused i32 pair `dst = (x op1 z) op2 y`, numbered like FUSE_RI from 0x18c. */
   FUSE_RR: 0x18c,
   /** [dst, x, imm, offset] i32.load from address `(x + imm) + offset` (i32.add, then the load). */
   LOAD_ADDI: 0x1b8,
@@ -95,18 +95,27 @@ export const Op = {
   /** Like ADDI_BR_CMP_RI with `b` a register: 0x1ca + (cmp - 0x46). */
   ADDI_BR_CMP: 0x1ca,
   /**
-   * [dst, w, b, x, a] two shifts/rotates by immediates combined:
+   * [pack3(dst, w, x), a | b << 5] two shifts/rotates by immediates combined:
    * `dst = (x op1 a) op2 (w op1 b)`, 0x1e0 + 4 * (FUSE_OP1.indexOf(op1) - 6) +
    * FUSE_OP2.indexOf(op2) (op1 shl, shr_s, shr_u, rotl or rotr).
    */
   DUAL: 0x1e0,
   /**
-   * [dst, w, b, x, a, v, c] three shifts/rotates by immediates xor-ed (the
-   * sigma functions of SHA-2): `dst = (w op1 b) ^ (x op1 a) ^ (v op2 c)`,
+   * [pack3(dst, w, x), v | a << 16 | b << 21 | c << 26] three shifts/rotates
+   * by immediates xor-ed (the sigma functions of SHA-2):
+   * `dst = (x op1 a) ^ (w op1 b) ^ (v op2 c)`,
    * 0x200 + 5 * (FUSE_OP1.indexOf(op1) - 6) + FUSE_OP1.indexOf(op2) - 6.
    */
   TRIPLE: 0x200,
 } as const;
+
+/** Fused ops pack three register operands (word offsets below PACK) into one word. */
+export const PACK = 1024;
+
+/** `a | b << 10 | c << 20` (each below PACK). */
+export function pack3(a: number, b: number, c: number): number {
+  return a | b << 10 | c << 20;
+}
 
 /** First ops of fused i32 pairs (wasm opcodes; none of them traps). */
 export const FUSE_OP1 = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78];
@@ -146,12 +155,13 @@ export function opLength(code: Int32Array, pc: number): number {
   }
   if (op >= Op.CMP_RI && op <= 0x118) return 4;
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return 4;
-  if (op >= Op.FUSE_RI && op <= Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
+  if (op >= Op.FUSE_RI && op < Op.LOAD_ADDI) return 3;
+  if (op === Op.LOAD_ADDI || op === Op.LOAD_ADD) return 5;
   if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
   if (op === Op.COPY32N_BR) return 3 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
-  if (op >= Op.DUAL && op < Op.DUAL + 20) return 6;
-  if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 8;
+  if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
+  if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 3;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -314,3 +314,26 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
     }
   }
 });
+
+Deno.test("frames too large to pack registers: same results and fuel without fused ops", async () => {
+  const body =
+    `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
+    local.get 0 i32.const 3 i32.shr_u i32.xor i32.add local.set 599
+    local.get 599 local.get 1 local.get 598 i32.xor i32.and local.get 599 i32.const 9 i32.shl i32.add`;
+  const bytes = await wat(`(module
+    (func (export "big") (param i32 i32 i32) (result i32) (local i32) (local ${
+    "i32 ".repeat(597)
+  }) ${body})
+    (func (export "small") (param i32 i32 i32) (result i32) (local i32) ${
+    body.replaceAll(" 599", " 3").replaceAll(" 598", " 2")
+  }))`);
+  const e = both(bytes);
+  for (const a of VALS) {
+    let before = e.fuelUsed();
+    assertEquals(e.interp.big(a, ~a, 5), e.v8.big(a, ~a, 5));
+    assertEquals(e.fuelUsed() - before, 23);
+    before = e.fuelUsed();
+    assertEquals(e.interp.small(a, ~a, 5), e.v8.small(a, ~a, 5));
+    assertEquals(e.fuelUsed() - before, 23);
+  }
+});
