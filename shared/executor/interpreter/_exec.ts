@@ -8,6 +8,11 @@
  * The case labels in `run` are numeric literals on purpose (V8 builds a jump
  * table only for literal labels); their meaning is in `_ops.ts`.
  *
+ * `run` must stay below V8's TurboFan limit of 61440 bytes of bytecode
+ * (`size_test.ts` checks it, with 1 KB to spare): above it V8 never optimizes
+ * `run` and the interpreter is about 12x slower. New ops are cheapest as
+ * compact cases; out-of-line work belongs in methods like `misc`.
+ *
  * @module
  */
 
