@@ -2661,7 +2661,7 @@ export class Machine {
               pc = code[e];
               break branch;
             }
-            // ---- TRIPLE: d = (x op1 a) ^ (w op1 b) ^ (v op2 c), [pack3(d, w, x), v | a << 16 | b << 21 | c << 26] ----
+            // ---- TRIPLE: d = (x op1 a) ^ (w op1 b) ^ (v op2 c) (layout in _ops.ts) ----
             case 0x200: { // shl, shl, shl
               const q = code[pc + 1], r = code[pc + 2];
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;

@@ -76,7 +76,7 @@ export const Op = {
    * 0x160 + 4 * FUSE_OP1.indexOf(op1) + FUSE_OP2.indexOf(op2).
    */
   FUSE_RI: 0x160,
-  /** [pack3(dst, y, x), z] fused i32 pair `dst = (x op1 z) op2 y`, numbered like FUSE_RI from 0x18c. */
+  /** [pack3(dst, y, x), z] fused i32 pair `dst = (x op1 z) op2 y`, numbered from 0x18c. */
   FUSE_RR: 0x18c,
   /** [dst, x, imm, offset] i32.load from address `(x + imm) + offset` (i32.add, then the load). */
   LOAD_ADDI: 0x1b8,

@@ -40,7 +40,8 @@ function shapes(o1: string, o2: string): [string, string, number][] {
     ]);
     out.push([
       `dual_s${i}`,
-      `local.get 2 local.get 0 i32.const ${j} i32.${o1} local.get 0 i32.const ${k} i32.${o1} i32.${o2} i32.${o2}`,
+      `local.get 2 local.get 0 i32.const ${j} i32.${o1} local.get 0 i32.const ${k} i32.${o1}
+       i32.${o2} i32.${o2}`,
       9,
     ]);
   });
@@ -169,7 +170,7 @@ Deno.test("runs of local moves (COPY32N) keep their order", async () => {
   assertEquals(e.fuelUsed() - before, 23);
 });
 
-Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, with exact fuel", async () => {
+Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, exact fuel", async () => {
   const CMPS = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
   const fns: string[] = [];
   // count iterations of `do { i += step; n++ } while (i cmp bound)`, capped at 50
@@ -315,11 +316,12 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
   }
 });
 
-Deno.test("frames too large to pack registers: same results and fuel without fused ops", async () => {
+Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
     local.get 0 i32.const 3 i32.shr_u i32.xor i32.add local.set 599
-    local.get 599 local.get 1 local.get 598 i32.xor i32.and local.get 599 i32.const 9 i32.shl i32.add`;
+    local.get 599 local.get 1 local.get 598 i32.xor i32.and
+    local.get 599 i32.const 9 i32.shl i32.add`;
   const bytes = await wat(`(module
     (func (export "big") (param i32 i32 i32) (result i32) (local i32) (local ${
     "i32 ".repeat(597)
