@@ -13,7 +13,7 @@ import { identify } from "@libp2p/identify";
 import { ping } from "@libp2p/ping";
 import { circuitRelayTransport } from "@libp2p/circuit-relay-v2";
 import { gossipsub } from "@libp2p/gossipsub";
-import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
+import { privateKeyFromRaw } from "@libp2p/crypto/keys";
 import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import type { KeyPair } from "../../shared/crypto/mod.ts";
 import type { PhaseLibp2p } from "../../shared/node/mod.ts";
@@ -67,7 +67,11 @@ export async function startBrowserNode(
   // private or loopback host (a LAN or a developer's machine) is on that
   // network already, so it may dial there; a public page may not.
   const pagePrivate = isPrivateHost(location.hostname);
-  const privateKey = await generateKeyPairFromSeed("Ed25519", keyPair.secretKey);
+  // Seed + public key: libp2p takes the pair as is instead of deriving it again.
+  const raw = new Uint8Array(64);
+  raw.set(keyPair.secretKey);
+  raw.set(keyPair.publicKey, 32);
+  const privateKey = privateKeyFromRaw(raw);
   const libp2p = await createLibp2p({
     privateKey,
     addresses: { listen: ["/p2p-circuit", "/webrtc"] },
@@ -135,6 +139,9 @@ export async function startBrowserNode(
     void dialRelay();
   });
   libp2p.addEventListener("self:peer:update", changed);
+  // A new reservation shows up as a listening circuit address.
+  libp2p.addEventListener("transport:listening", changed);
+  libp2p.addEventListener("transport:close", changed);
   libp2p.addEventListener("connection:open", changed);
   libp2p.addEventListener("connection:close", changed);
 

@@ -39,17 +39,22 @@ async function main(): Promise<void> {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch((err) => ui.log(`service worker: ${err}`));
   }
+  timings.mainMs = performance.now();
+  ui.setState("connecting");
+  // The relay's addresses and this tab's key, fetched side by side.
+  const bootstrapping = fetch("/bootstrap", { cache: "no-store" }).then((res) =>
+    res.json()
+  ) as Promise<{ multiaddrs: string[] }>;
   const keyPair = await loadIdentity();
   timings.identityMs = performance.now();
-  ui.setState("connecting");
-  const bootstrap = await (await fetch("/bootstrap", { cache: "no-store" })).json() as {
-    multiaddrs: string[];
-  };
+  const bootstrap = await bootstrapping;
   timings.bootstrapMs = performance.now();
   const slots = Number(localStorage.getItem(SLOTS_KEY) ?? 1) || 1;
   const contribute = localStorage.getItem(CONTRIBUTE_KEY) !== "off";
   const host = new BrowserHost({ workerUrl: "/job_worker.js", slots });
   const rows = new Map<string, JobRow>();
+  // The executor's recent steps with their times, for the log and for tests.
+  const events: { t: number; event: string; jobId: string }[] = [];
   let node: BrowserNode | undefined = undefined;
   const refresh = () => {
     if (!node) return;
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
     fetchModule: (sha) => fetchModule(sha),
     execute: async (module, manifest, inputs) => {
       const started = performance.now();
+      events.push({ t: started, event: "run", jobId: manifest.id });
       rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
       ui.renderJobs(rows);
       const result = await host.run(module, {
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
         entry: manifest.entry,
         limits: { ...manifest.limits },
       }, { moduleKey: manifest.module.sha256 });
+      events.push({ t: performance.now(), event: "ran", jobId: manifest.id });
       const row = rows.get(manifest.id)!;
       row.status = result.status;
       row.ms = performance.now() - started;
@@ -95,6 +102,13 @@ async function main(): Promise<void> {
       return { ...result, engine: "v8" };
     },
     onEvent: (event) => {
+      events.push({ t: performance.now(), event: event.event, jobId: event.jobId });
+      if (events.length > 500) events.shift();
+      if (event.event !== "offer" && event.event !== "skipped") {
+        ui.log(
+          `${event.event} ${event.jobId.slice(0, 12)}${event.reason ? `: ${event.reason}` : ""}`,
+        );
+      }
       const row = rows.get(event.jobId);
       if (event.event === "finished" && row) {
         row.receipt = event.receipt as JobRow["receipt"];
@@ -151,11 +165,12 @@ async function main(): Promise<void> {
       executor,
       host,
       rows,
+      events,
       timings,
       fetchModule,
     },
   });
-  ui.setState("connected");
+  refresh();
   setInterval(refresh, 1_000);
 }
 
