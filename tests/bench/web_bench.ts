@@ -208,3 +208,6 @@ try {
   await browser.close();
   await relay.stop();
 }
+
+// Leftover sockets may keep the event loop alive; the figures are printed.
+Deno.exit(0);
