@@ -9,7 +9,12 @@
 import { sha256Hex } from "../../shared/crypto/mod.ts";
 import { startExecutorNode } from "../../shared/node/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
-import { createSubmitter, type JobResult, type Submitter } from "../../shared/scheduler/mod.ts";
+import {
+  createSubmitter,
+  type JobResult,
+  relayEdges,
+  type Submitter,
+} from "../../shared/scheduler/mod.ts";
 import { submitJob } from "../../shared/client/mod.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
 import { PhaseError } from "../../shared/errors.ts";
@@ -144,7 +149,11 @@ async function main(): Promise<void> {
 
   let submitter: Submitter | undefined;
   ui.bindSubmit(async (job) => {
-    submitter ??= await createSubmitter(node!.libp2p, { topic: JOB_TOPIC });
+    // Edge executors registered with this relay take jobs too (tried first).
+    submitter ??= await createSubmitter(node!.libp2p, {
+      topic: JOB_TOPIC,
+      edges: relayEdges(location.origin),
+    });
     const result: JobResult = await submitJob(submitter, {
       module: job.module,
       args: job.args,
