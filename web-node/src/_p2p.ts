@@ -180,7 +180,9 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
   const known = new Set<string>();
   let lastPost = 0;
   pubsub.subscribe(PEER_TOPIC);
-  const onMessage = (event: CustomEvent<{ topic: string; data: Uint8Array }>) => {
+  const onMessage = (
+    event: CustomEvent<{ topic: string; data: Uint8Array; from?: { toString(): string } }>,
+  ) => {
     if (event.detail.topic !== PEER_TOPIC) return;
     let note: { peerId?: unknown; addrs?: unknown };
     try {
@@ -191,6 +193,8 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
     const peerId = note.peerId;
     const addrs = note.addrs;
     if (typeof peerId !== "string" || peerId === self || !Array.isArray(addrs)) return;
+    // Gossip is signed: a tab may only advertise itself.
+    if (event.detail.from?.toString() !== peerId) return;
     if (!known.has(peerId)) {
       // A newcomer: answer with our addresses now rather than at the next
       // round, so whichever of us dials does not wait for it.
