@@ -17,7 +17,13 @@ import {
   webTest,
 } from "./_browser.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
-import { sha256Hex } from "../../shared/crypto/mod.ts";
+import {
+  encodeKeyFile,
+  generateKeyPair,
+  peerIdFromPublicKey,
+  sha256Hex,
+} from "../../shared/crypto/mod.ts";
+import { startDenoServe } from "../../edge-worker/testdata/serve.ts";
 
 const HELLO = "tests/testdata/hello.wasm";
 const LOOP = "tests/testdata/loop.wasm";
@@ -149,6 +155,46 @@ webTest(import.meta.url, {
       await b.click("#verify-receipt");
       assertMatch(await b.locator("#verify-result").innerText(), /receipt verified/);
     } finally {
+      await r.close();
+    }
+  },
+
+  async "a tab's submit form runs a job on an edge worker registered with the relay"() {
+    const r = await rig();
+    const edgeKey = generateKeyPair();
+    const edgePeerId = peerIdFromPublicKey(edgeKey.publicKey);
+    const served = await startDenoServe({
+      PHASE_NODE_KEY: encodeKeyFile(edgeKey),
+      PHASE_OPEN: "true",
+      PHASE_RELAYS: r.relay.httpUrl,
+    });
+    try {
+      // The Deno Deploy entry registers with its relays on its first request.
+      await (await fetch(`${served.url}/health`)).body?.cancel();
+      const until = Date.now() + 10_000;
+      let listed = false;
+      while (!listed && Date.now() < until) {
+        const { executors } = await (await fetch(`${r.relay.httpUrl}/v1/executors`)).json();
+        listed = executors.some((e: { executorPeerId: string }) => e.executorPeerId === edgePeerId);
+        if (!listed) await new Promise((res) => setTimeout(res, 100));
+      }
+      assert(listed, "the edge worker did not register");
+      const a = await openTab(r.browser, r.relay.httpUrl);
+      await a.setInputFiles("#submit-module", HELLO);
+      await a.fill("#submit-args", "to the edge");
+      await a.click("#submit-form button[type=submit]");
+      await a.waitForFunction(
+        `document.getElementById("submit-output")?.dataset.state !== "running"`,
+        { timeout: 30_000 },
+      );
+      assertMatch(await a.locator("#submit-output").innerText(), /arg\[3\]=edge/);
+      const executors = await a.locator("#submit-receipts li").evaluateAll((els) =>
+        els.map((el) => el.getAttribute("data-executor"))
+      );
+      assertEquals(executors, [edgePeerId]);
+      assertMatch(await a.locator("#submit-receipts").innerText(), /deno-deploy\/v8/);
+    } finally {
+      await served.stop();
       await r.close();
     }
   },
