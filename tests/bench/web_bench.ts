@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { buildWebNode } from "../../web-node/build.ts";
+import { buildWebNode } from "../../web-node/mod.ts";
 import { phase, startRelayProcess } from "../_processes.ts";
 import { launchBrowser, onlyLoopback, openTab, tabPeerId, waitDirect } from "../web/_browser.ts";
 import { DenoHost } from "../../cli/host/mod.ts";

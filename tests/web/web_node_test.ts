@@ -6,7 +6,7 @@
 
 import type { Browser, Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../../shared/testing/mod.ts";
-import { buildWebNode } from "../../web-node/build.ts";
+import { buildWebNode } from "../../web-node/mod.ts";
 import { phase, type RelayProc, startRelayProcess } from "../_processes.ts";
 import {
   launchBrowser,
