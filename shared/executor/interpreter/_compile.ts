@@ -1140,6 +1140,27 @@ class Emitter {
     const k2 = FUSE_OP2.indexOf(op);
     if (k2 < 0 || prev < 0 || ai < 0 || bi < 0 || this.needFuel) return false;
     const code = this.code;
+    if (
+      op === 0x6a && code.length === prev + 4 && code[prev] >= Op.TRIPLE &&
+      code[prev] < Op.TRIPLE + 25 && code[prev + 3] === -1 &&
+      (code[prev + 1] & (PACK - 1)) === this.slotWord(prevEntry)
+    ) {
+      // i32.add of a TRIPLE's result: the TRIPLE adds the other operand
+      let other;
+      if (bi === prevEntry && this.pk[1] === 0 && this.pk[0] !== 2) other = 0;
+      else if (ai === prevEntry && this.pk[0] === 0 && this.pk[1] !== 2) other = 1;
+      else return false;
+      const dst = this.slotWord(d);
+      if (dst >= PACK) return false;
+      const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
+      code[prev + 1] = (code[prev + 1] & ~(PACK - 1)) | dst;
+      code[prev + 3] = y;
+      for (const w of this.pendingMaps) this.map[w] = prev;
+      this.pendingMaps.length = 0;
+      this.count(prev);
+      this.setPure(prev, d);
+      return true;
+    }
     if (code.length !== prev + 4 || code[prev + 1] !== this.slotWord(prevEntry)) return false;
     const p = code[prev];
     const ri = p >= Op.ARITH_RI && p <= Op.ARITH_RI + 14;
@@ -1187,6 +1208,7 @@ class Emitter {
         Op.TRIPLE + 5 * j + k1 - 6,
         (regs & ~(PACK - 1)) | dst,
         x | (imms & 31) << 16 | (imms >>> 5) << 21 | (z & 31) << 26,
+        -1,
       ]);
       this.prevOpPc = -1;
       this.setPure(pc, d);

@@ -2667,8 +2667,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v << c);
-              pc += 3;
+              const t = (x << a) ^ (w << b) ^ (v << c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x201: { // shl, shl, shr_s
@@ -2676,8 +2678,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v >> c);
-              pc += 3;
+              const t = (x << a) ^ (w << b) ^ (v >> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x202: { // shl, shl, shr_u
@@ -2685,8 +2689,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ (v >>> c);
-              pc += 3;
+              const t = (x << a) ^ (w << b) ^ (v >>> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x203: { // shl, shl, rotl
@@ -2694,8 +2700,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 3;
+              const t = (x << a) ^ (w << b) ^ ((v << c) | (v >>> (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x204: { // shl, shl, rotr
@@ -2703,8 +2711,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x << a) ^ (w << b) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 3;
+              const t = (x << a) ^ (w << b) ^ ((v >>> c) | (v << (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x205: { // shr_s, shr_s, shl
@@ -2712,8 +2722,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v << c);
-              pc += 3;
+              const t = (x >> a) ^ (w >> b) ^ (v << c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x206: { // shr_s, shr_s, shr_s
@@ -2721,8 +2733,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v >> c);
-              pc += 3;
+              const t = (x >> a) ^ (w >> b) ^ (v >> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x207: { // shr_s, shr_s, shr_u
@@ -2730,8 +2744,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ (v >>> c);
-              pc += 3;
+              const t = (x >> a) ^ (w >> b) ^ (v >>> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x208: { // shr_s, shr_s, rotl
@@ -2739,8 +2755,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 3;
+              const t = (x >> a) ^ (w >> b) ^ ((v << c) | (v >>> (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x209: { // shr_s, shr_s, rotr
@@ -2748,8 +2766,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >> a) ^ (w >> b) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 3;
+              const t = (x >> a) ^ (w >> b) ^ ((v >>> c) | (v << (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20a: { // shr_u, shr_u, shl
@@ -2757,8 +2777,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v << c);
-              pc += 3;
+              const t = (x >>> a) ^ (w >>> b) ^ (v << c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20b: { // shr_u, shr_u, shr_s
@@ -2766,8 +2788,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v >> c);
-              pc += 3;
+              const t = (x >>> a) ^ (w >>> b) ^ (v >> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20c: { // shr_u, shr_u, shr_u
@@ -2775,8 +2799,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ (v >>> c);
-              pc += 3;
+              const t = (x >>> a) ^ (w >>> b) ^ (v >>> c);
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20d: { // shr_u, shr_u, rotl
@@ -2784,8 +2810,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ ((v << c) | (v >>> (32 - c)));
-              pc += 3;
+              const t = (x >>> a) ^ (w >>> b) ^ ((v << c) | (v >>> (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20e: { // shr_u, shr_u, rotr
@@ -2793,8 +2821,10 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = (x >>> a) ^ (w >>> b) ^ ((v >>> c) | (v << (32 - c)));
-              pc += 3;
+              const t = (x >>> a) ^ (w >>> b) ^ ((v >>> c) | (v << (32 - c)));
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x20f: { // rotl, rotl, shl
@@ -2802,9 +2832,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
+              const t = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v << c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x210: { // rotl, rotl, shr_s
@@ -2812,9 +2844,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
+              const t = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v >> c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x211: { // rotl, rotl, shr_u
@@ -2822,9 +2856,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
+              const t = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 (v >>> c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x212: { // rotl, rotl, rotl
@@ -2832,9 +2868,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
+              const t = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 ((v << c) | (v >>> (32 - c)));
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x213: { // rotl, rotl, rotr
@@ -2842,9 +2880,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
+              const t = ((x << a) | (x >>> (32 - a))) ^ ((w << b) | (w >>> (32 - b))) ^
                 ((v >>> c) | (v << (32 - c)));
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x214: { // rotr, rotr, shl
@@ -2852,9 +2892,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
+              const t = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v << c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x215: { // rotr, rotr, shr_s
@@ -2862,9 +2904,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
+              const t = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v >> c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x216: { // rotr, rotr, shr_u
@@ -2872,9 +2916,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
+              const t = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 (v >>> c);
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x217: { // rotr, rotr, rotl
@@ -2882,9 +2928,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
+              const t = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 ((v << c) | (v >>> (32 - c)));
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
             case 0x218: { // rotr, rotr, rotr
@@ -2892,9 +2940,11 @@ export class Machine {
               const x = I[fp + (q >>> 20)], a = (r >>> 16) & 31;
               const w = I[fp + ((q >>> 10) & 1023)], b = (r >>> 21) & 31;
               const v = I[fp + (r & 0xffff)], c = r >>> 26;
-              I[fp + (q & 1023)] = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
+              const t = ((x >>> a) | (x << (32 - a))) ^ ((w >>> b) | (w << (32 - b))) ^
                 ((v >>> c) | (v << (32 - c)));
-              pc += 3;
+              const y = code[pc + 3];
+              I[fp + (q & 1023)] = y < 0 ? t : t + I[fp + y];
+              pc += 4;
               break;
             }
 

@@ -101,9 +101,10 @@ export const Op = {
    */
   DUAL: 0x1e0,
   /**
-   * [pack3(dst, w, x), v | a << 16 | b << 21 | c << 26] three shifts/rotates
-   * by immediates xor-ed (the sigma functions of SHA-2):
-   * `dst = (x op1 a) ^ (w op1 b) ^ (v op2 c)`,
+   * [pack3(dst, w, x), v | a << 16 | b << 21 | c << 26, y] three
+   * shifts/rotates by immediates xor-ed (the sigma functions of SHA-2), plus
+   * register y when y >= 0 (an i32.add of the result, fused):
+   * `dst = (x op1 a) ^ (w op1 b) ^ (v op2 c) (+ y)`,
    * 0x200 + 5 * (FUSE_OP1.indexOf(op1) - 6) + FUSE_OP1.indexOf(op2) - 6.
    */
   TRIPLE: 0x200,
@@ -161,7 +162,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op === Op.COPY32N_BR) return 3 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
-  if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 3;
+  if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -3,7 +3,7 @@
 import { assert, assertEquals, assertThrows } from "../../testing/mod.ts";
 import { both, outcome, wat } from "./_wat_test_util.ts";
 import { compileModule, FuelExhausted, instantiate } from "./mod.ts";
-import { Op } from "./_ops.ts";
+import { Op, opLength } from "./_ops.ts";
 
 const OP1 = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
 const OP2 = ["add", "and", "or", "xor"];
@@ -292,6 +292,13 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
           `local.get 2 ${dual} local.get 1 i32.const ${c} i32.${o2} i32.xor i32.add`,
           13,
         );
+        // the TRIPLE adds a computed value, then the sum goes to a local and is used again
+        add(
+          `x_${o1}_${o2}_${i}`,
+          `local.get 1 local.get 2 i32.mul ${dual} local.get 0 i32.const ${c} i32.${o2} i32.xor
+           i32.add local.tee 2 local.get 2 i32.add`,
+          18,
+        );
         // not a TRIPLE: the DUAL combines with or
         add(
           `w_${o1}_${o2}_${i}`,
@@ -305,7 +312,12 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
   const triples = [...code].filter((w) => w >= Op.TRIPLE && w < Op.TRIPLE + 25).length;
-  assert(triples >= 25 * 9, `only ${triples} TRIPLE ops`);
+  assert(triples >= 25 * 12, `only ${triples} TRIPLE ops`);
+  let adds = 0;
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+    if (code[pc] >= Op.TRIPLE && code[pc] < Op.TRIPLE + 25 && code[pc + 3] >= 0) adds++;
+  }
+  assert(adds >= 25 * 6, `only ${adds} TRIPLE ops with a fused i32.add`);
   const e = both(bytes);
   for (const [name, n] of names) {
     for (const a of VALS) {
