@@ -2,15 +2,15 @@
  * The interpreter's runtime: one {@linkcode Machine} per instance holds the
  * value stack (typed arrays over one buffer; a slot is two int32 words), the
  * linear memory, globals, tables and the fuel counter, and runs compiled code
- * in a single dispatch loop (`run`). Calls between wasm functions do not
+ * in a single dispatch loop (`exec`). Calls between wasm functions do not
  * recurse in JavaScript; host functions are called with JS values.
  *
- * The case labels in `run` are numeric literals on purpose (V8 builds a jump
+ * The case labels in `exec` are numeric literals on purpose (V8 builds a jump
  * table only for literal labels); their meaning is in `_ops.ts`.
  *
- * `run` must stay below V8's TurboFan limit of 61440 bytes of bytecode
+ * `exec` must stay below V8's TurboFan limit of 61440 bytes of bytecode
  * (`size_test.ts` checks it, with 1 KB to spare): above it V8 never optimizes
- * `run` and the interpreter is about 12x slower. New ops are cheapest as
+ * `exec` and the interpreter is about 12x slower. New ops are cheapest as
  * compact cases; out-of-line work belongs in methods like `misc`.
  *
  * @module
@@ -406,6 +406,35 @@ export class Machine {
 
   /** Runs function f (not imported) with its args at word fp. */
   run(f: number, fp: number): void {
+    const depth0 = this.depth;
+    if (depth0 >= MAX_DEPTH) trap("call stack exhausted");
+    if (fp + this.frameWords[f] > this.cap && !this.growStack(fp + this.frameWords[f])) {
+      trap("call stack exhausted");
+    }
+    const I = this.I;
+    for (let w = fp + this.paramWords[f], e = fp + this.localWords[f]; w < e; w++) I[w] = 0;
+    let pc = this.entry[f], depth = depth0, blockPc = -1;
+    // `exec` returns after each chunk of fuel: V8 compiles a long-running
+    // `exec` on stack replacement first, where its loop variables stay tagged
+    // (slower); later calls run its regular optimized code.
+    while ((pc = this.exec(pc, fp, depth, depth0, blockPc)) >= 0) {
+      fp = this.pauseFp;
+      depth = this.pauseDepth;
+      blockPc = this.pauseBlock;
+    }
+  }
+
+  /** Where `exec` paused (see `run`). */
+  pauseFp = 0;
+  pauseDepth = 0;
+  pauseBlock = -1;
+
+  /**
+   * The dispatch loop: runs from `pc` until the function at depth0 returns
+   * (then returns -1) or a chunk of fuel is used up (then saves its state in
+   * pauseFp, pauseDepth and pauseBlock and returns the pc to resume at).
+   */
+  exec(pc: number, fp: number, depth: number, depth0: number, blockPc: number): number {
     const code = this.code;
     let I = this.I, F = this.F, D = this.D;
     const frames = this.frames;
@@ -413,20 +442,16 @@ export class Machine {
     const frameWords = this.frameWords;
     const numImported = this.numImported;
     const G = this.G;
-    const depth0 = this.depth;
-    let depth = depth0;
-    let fuel = this.fuelLeft;
-    let blockPc = -1;
+    // `| 0` wherever a loop variable comes from a parameter, call or field:
+    // TurboFan then keeps it an untagged int32.
+    pc |= 0;
+    fp |= 0;
+    depth |= 0;
+    depth0 |= 0;
+    blockPc |= 0;
+    let f = 0;
+    let fuel = this.fuelLeft | 0;
     let mem = this.mem, dv = this.dv, memLen = mem.length, M32 = this.m32;
-    if (depth >= MAX_DEPTH) trap("call stack exhausted");
-    if (fp + frameWords[f] > this.cap) {
-      if (!this.growStack(fp + frameWords[f])) trap("call stack exhausted");
-      I = this.I;
-      F = this.F;
-      D = this.D;
-    }
-    for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
-    let pc = entry[f];
     let inHost = false;
     try {
       for (;;) {
@@ -1498,7 +1523,7 @@ export class Machine {
             case 0x125: { // RETURN
               if (depth === depth0) {
                 this.fuelLeft = fuel;
-                return;
+                return -1;
               }
               depth--;
               pc = frames[2 * depth];
@@ -1529,7 +1554,7 @@ export class Machine {
                 inHost = true;
                 this.callHost(f, nfp);
                 inHost = false;
-                fuel = this.fuelLeft;
+                fuel = this.fuelLeft | 0;
                 this.syncMemory();
                 I = this.I;
                 F = this.F;
@@ -1627,7 +1652,7 @@ export class Machine {
               break;
             }
             case 0x133: { // MISC
-              pc = this.misc(pc, fp);
+              pc = this.misc(pc, fp) | 0;
               mem = this.mem;
               M32 = this.m32;
               dv = this.dv;
@@ -2955,9 +2980,15 @@ export class Machine {
         }
         const c = code[pc + 1];
         fuel -= c;
-        if (fuel < 0) fuel = this.refuel(c, pc, fuel);
         blockPc = pc;
         pc += 3;
+        if (fuel < 0) {
+          this.fuelLeft = this.refuel(c, blockPc, fuel);
+          this.pauseFp = fp;
+          this.pauseDepth = depth;
+          this.pauseBlock = blockPc;
+          return pc;
+        }
       }
     } catch (err) {
       this.depth = depth0;
