@@ -2,23 +2,10 @@
 // executor's job spec and runs it in the Deno host's Worker pool (each job
 // isolated, wall-clock limit enforced inside the Worker).
 
-import type { ExecuteJob, JobInputs } from "../shared/node/mod.ts";
-import type { JobManifest } from "../shared/manifest/mod.ts";
-import type { JobSpec } from "../shared/executor/mod.ts";
+import { type ExecuteJob, jobSpecFor } from "../shared/node/mod.ts";
 import { DenoHost } from "./host/mod.ts";
 
-/** The executor's job spec for a manifest and its checked inputs. */
-export function jobSpecFor(manifest: JobManifest, inputs: JobInputs): JobSpec {
-  return {
-    args: manifest.args,
-    env: manifest.env,
-    stdin: inputs.stdin,
-    files: inputs.files,
-    outputs: manifest.outputs,
-    entry: manifest.entry,
-    limits: { ...manifest.limits },
-  };
-}
+export { jobSpecFor };
 
 /** Engine name as receipts and offers state it. */
 export function engineLabel(engine: string): string {

@@ -29,13 +29,9 @@ import { sha256Hex } from "../shared/crypto/mod.ts";
 import { toBase64Url } from "../shared/encoding/mod.ts";
 import { inputSha256, type JobManifest, validateManifestAsync } from "../shared/manifest/mod.ts";
 import { buildReceipt, outputSha256, type RuntimeKind } from "../shared/receipt/mod.ts";
-import {
-  canCompileWasm,
-  type Engine,
-  type Guard,
-  type JobSpec,
-  runJobSync,
-} from "../shared/executor/mod.ts";
+import { canCompileWasm, type Engine, type Guard, runJobSync } from "../shared/executor/mod.ts";
+// Direct import: the node's mod.ts also brings libp2p code the worker does not need.
+import { jobSpecFor } from "../shared/node/job_spec.ts";
 import {
   decodeFrame,
   type EdgeInfo,
@@ -276,19 +272,10 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
     checkLimits(manifest);
     const module = await moduleFor(manifest, frame.parts);
     const inputs = inputsFor(manifest, frame.parts);
-    const limits = { ...manifest.limits };
+    const spec = jobSpecFor(manifest, inputs);
     if (config.limits.fuel !== undefined && options.engine.name === "interp") {
-      limits.fuel ??= config.limits.fuel;
+      spec.limits!.fuel ??= config.limits.fuel;
     }
-    const spec: JobSpec = {
-      args: manifest.args,
-      env: manifest.env,
-      stdin: inputs.stdin,
-      files: inputs.files,
-      outputs: manifest.outputs,
-      entry: manifest.entry,
-      limits,
-    };
     const result = runJobSync(module, spec, {
       engine: options.engine,
       guard: options.guard,

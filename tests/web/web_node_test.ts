@@ -82,6 +82,23 @@ async function metric(httpUrl: string, name: string): Promise<number> {
   return Number(line?.split(" ")[1]);
 }
 
+// Runs a job from the page's submit form; resolves when it shows a result.
+async function submitFromForm(page: Page, file: string, args: string): Promise<void> {
+  await page.setInputFiles("#submit-module", file);
+  await page.fill("#submit-args", args);
+  await page.click("#submit-form button[type=submit]");
+  await page.waitForFunction(
+    `document.getElementById("submit-output")?.dataset.state !== "running"`,
+    { timeout: 30_000 },
+  );
+}
+
+async function receiptExecutors(page: Page): Promise<(string | null)[]> {
+  return await page.locator("#submit-receipts li").evaluateAll((els) =>
+    els.map((el) => el.getAttribute("data-executor"))
+  );
+}
+
 webTest(import.meta.url, {
   async "two tabs connect directly over WebRTC and run CLI jobs with verified receipts"() {
     const r = await rig();
@@ -134,19 +151,11 @@ webTest(import.meta.url, {
       const b = await openTab(r.browser, r.relay.httpUrl);
       const idb = await tabPeerId(b);
       await waitDirect(a, idb);
-      await a.setInputFiles("#submit-module", HELLO);
-      await a.fill("#submit-args", "from the form");
-      await a.click("#submit-form button[type=submit]");
-      await a.waitForFunction(
-        `document.getElementById("submit-output")?.dataset.state !== "running"`,
-        { timeout: 30_000 },
-      );
+      await submitFromForm(a, HELLO, "from the form");
       const output = await a.locator("#submit-output").innerText();
       assertMatch(output, /hello from wasm/);
       assertMatch(output, /arg\[2\]=the/);
-      const executors = await a.locator("#submit-receipts li").evaluateAll((els) =>
-        els.map((el) => el.getAttribute("data-executor"))
-      );
+      const executors = await receiptExecutors(a);
       assertEquals(executors, [idb]);
       assertMatch(await a.locator("#submit-receipts").innerText(), /verified receipt/);
       assertEquals(await tabRan(b), 1);
@@ -180,17 +189,9 @@ webTest(import.meta.url, {
       }
       assert(listed, "the edge worker did not register");
       const a = await openTab(r.browser, r.relay.httpUrl);
-      await a.setInputFiles("#submit-module", HELLO);
-      await a.fill("#submit-args", "to the edge");
-      await a.click("#submit-form button[type=submit]");
-      await a.waitForFunction(
-        `document.getElementById("submit-output")?.dataset.state !== "running"`,
-        { timeout: 30_000 },
-      );
+      await submitFromForm(a, HELLO, "to the edge");
       assertMatch(await a.locator("#submit-output").innerText(), /arg\[3\]=edge/);
-      const executors = await a.locator("#submit-receipts li").evaluateAll((els) =>
-        els.map((el) => el.getAttribute("data-executor"))
-      );
+      const executors = await receiptExecutors(a);
       assertEquals(executors, [edgePeerId]);
       assertMatch(await a.locator("#submit-receipts").innerText(), /deno-deploy\/v8/);
     } finally {

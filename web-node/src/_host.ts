@@ -10,6 +10,22 @@ import type { JobReply, JobRequest } from "./_messages.ts";
 /** How long a terminated Worker keeps its slot (Chromium's terminate tail). */
 export const TERMINATE_TAIL_MS = 2_000;
 
+// The result of a job the host had to stop: no output, a status and why.
+function ended(status: JobResult["status"], startedAt: number, message: string): JobResult {
+  const empty = new Uint8Array(0);
+  return {
+    status,
+    exitCode: -1,
+    stdout: empty,
+    stderr: empty,
+    files: {},
+    wallMs: Date.now() - startedAt,
+    startedAt,
+    engine: "jit",
+    message,
+  };
+}
+
 interface Slot {
   worker: Worker | undefined;
   busy: boolean;
@@ -101,17 +117,7 @@ export class BrowserHost {
           worker.terminate();
           slot.worker = undefined;
           tail = TERMINATE_TAIL_MS;
-          resolve({
-            status: "timeout",
-            exitCode: -1,
-            stdout: new Uint8Array(0),
-            stderr: new Uint8Array(0),
-            files: {},
-            wallMs: Date.now() - startedAt,
-            startedAt,
-            engine: "jit",
-            message: `wall-clock limit of ${timeoutMs} ms reached`,
-          });
+          resolve(ended("timeout", startedAt, `wall-clock limit of ${timeoutMs} ms reached`));
         }, timeoutMs);
         const onMessage = (event: MessageEvent<JobReply>) => {
           const reply = event.data;
@@ -129,17 +135,7 @@ export class BrowserHost {
           worker.removeEventListener("message", onMessage);
           worker.terminate();
           slot.worker = undefined;
-          resolve({
-            status: "memory_limit",
-            exitCode: -1,
-            stdout: new Uint8Array(0),
-            stderr: new Uint8Array(0),
-            files: {},
-            wallMs: Date.now() - startedAt,
-            startedAt,
-            engine: "jit",
-            message: `job worker died: ${event.message}`,
-          });
+          resolve(ended("memory_limit", startedAt, `job worker died: ${event.message}`));
         };
         const request: JobRequest = { id, module, spec, moduleKey: options.moduleKey };
         worker.postMessage(request);

@@ -7,7 +7,7 @@
  */
 
 import { sha256Hex } from "../../shared/crypto/mod.ts";
-import { startExecutorNode } from "../../shared/node/mod.ts";
+import { jobSpecFor, startExecutorNode } from "../../shared/node/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
 import {
   createSubmitter,
@@ -84,15 +84,9 @@ async function main(): Promise<void> {
       events.push({ t: started, event: "run", jobId: manifest.id });
       rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
       ui.renderJobs(rows);
-      const result = await host.run(module, {
-        args: manifest.args,
-        env: manifest.env,
-        stdin: inputs.stdin,
-        files: inputs.files,
-        outputs: manifest.outputs,
-        entry: manifest.entry,
-        limits: { ...manifest.limits },
-      }, { moduleKey: manifest.module.sha256 });
+      const result = await host.run(module, jobSpecFor(manifest, inputs), {
+        moduleKey: manifest.module.sha256,
+      });
       events.push({ t: performance.now(), event: "ran", jobId: manifest.id });
       const row = rows.get(manifest.id)!;
       row.status = result.status;
