@@ -422,6 +422,8 @@ export class Machine {
       depth = this.pauseDepth;
       blockPc = this.pauseBlock;
     }
+    // (a host call deeper down set this.depth)
+    this.depth = depth0;
   }
 
   /** Where `exec` paused (see `run`). */

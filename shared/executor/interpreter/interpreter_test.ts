@@ -477,6 +477,14 @@ Deno.test("host functions may call back into the instance (re-entrancy, stack gr
   assertEquals(interp.outer(3), 14);
 });
 
+Deno.test("host calls below the exported function leave no call depth behind", async () => {
+  const bytes = await wat(`(module (import "env" "h" (func $h))
+    (func $g call $h) (func (export "f") call $g))`);
+  const { interp } = both(bytes, { env: { h: () => {} } });
+  // more calls than the call depth limit (20000)
+  for (let i = 0; i < 25000; i++) interp.f();
+});
+
 Deno.test("memory growing page by page (in place after a few growths) equals V8", async () => {
   const bytes = await wat(`(module (memory (export "mem") 1 3000)
     (func (export "grow") (param i32) (result i32) (local i32 i32)
