@@ -438,7 +438,9 @@ export class Machine {
    */
   exec(pc: number, fp: number, depth: number, depth0: number, blockPc: number): number {
     const code = this.code;
-    let I = this.I, F = this.F, D = this.D;
+    // The stack and memory views stay fixed in one call: ops that may replace
+    // them (host calls, stack growth, memory.grow) pause `exec` after them.
+    const I = this.I, F = this.F, D = this.D;
     const frames = this.frames;
     const entry = this.entry, paramWords = this.paramWords, localWords = this.localWords;
     const frameWords = this.frameWords;
@@ -453,7 +455,7 @@ export class Machine {
     blockPc |= 0;
     let f = 0;
     let fuel = this.fuelLeft | 0;
-    let mem = this.mem, dv = this.dv, memLen = mem.length, M32 = this.m32;
+    const mem = this.mem, dv = this.dv, memLen = mem.length, M32 = this.m32;
     let inHost = false;
     try {
       for (;;) {
@@ -1556,31 +1558,29 @@ export class Machine {
                 inHost = true;
                 this.callHost(f, nfp);
                 inHost = false;
-                fuel = this.fuelLeft | 0;
                 this.syncMemory();
-                I = this.I;
-                F = this.F;
-                D = this.D;
-                mem = this.mem;
-                M32 = this.m32;
-                dv = this.dv;
-                memLen = mem.length;
-                pc = next;
-                break;
+                this.pauseFp = fp;
+                this.pauseDepth = depth;
+                this.pauseBlock = blockPc;
+                return next;
               }
               if (depth >= MAX_DEPTH) trap("call stack exhausted");
-              if (nfp + frameWords[f] > this.cap) {
-                if (!this.growStack(nfp + frameWords[f])) trap("call stack exhausted");
-                I = this.I;
-                F = this.F;
-                D = this.D;
-              }
+              const grow = nfp + frameWords[f] > this.cap;
+              if (grow && !this.growStack(nfp + frameWords[f])) trap("call stack exhausted");
               frames[2 * depth] = next;
               frames[2 * depth + 1] = fp;
               depth++;
               fp = nfp;
-              for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) I[w] = 0;
+              const J = this.I;
+              for (let w = fp + paramWords[f], e = fp + localWords[f]; w < e; w++) J[w] = 0;
               pc = entry[f];
+              if (grow) {
+                this.fuelLeft = fuel;
+                this.pauseFp = fp;
+                this.pauseDepth = depth;
+                this.pauseBlock = blockPc;
+                return pc;
+              }
               break;
             }
             case 0x128: {
@@ -1654,11 +1654,15 @@ export class Machine {
               break;
             }
             case 0x133: { // MISC
+              const sub = code[pc + 1];
               pc = this.misc(pc, fp) | 0;
-              mem = this.mem;
-              M32 = this.m32;
-              dv = this.dv;
-              memLen = mem.length;
+              if (sub === Misc.MEMORY_GROW) {
+                this.fuelLeft = fuel;
+                this.pauseFp = fp;
+                this.pauseDepth = depth;
+                this.pauseBlock = blockPc;
+                return pc;
+              }
               break;
             }
             case 0x134: { // STOP
