@@ -57,15 +57,22 @@ type HostFn = (...args: unknown[]) => unknown;
 
 /** The state of one instance. */
 export class Machine {
-  /** Value stack capacity in words; grows on demand up to STACK_WORDS. */
-  cap = 1 << 15;
-  I = new Int32Array(this.cap);
-  F = new Float32Array(this.I.buffer);
-  D = new Float64Array(this.I.buffer);
+  /**
+   * The code and the value stack share one array (one typed array for `exec`
+   * to check and index instead of two): the code is in words 0..base-1, the
+   * stack starts at word `base`.
+   */
+  I: Int32Array;
+  F: Float32Array;
+  D: Float64Array;
+  /** Words of I in use: base + stack capacity; the stack grows on demand up to STACK_WORDS. */
+  cap: number;
+  readonly base: number;
   readonly frames = new Int32Array(MAX_DEPTH * 2);
   depth = 0;
-  stackTop = 0;
+  stackTop: number;
 
+  /** The code: the same array as I. */
   code: Int32Array;
   fuelMap: Int32Array;
   entry: Int32Array;
@@ -109,7 +116,13 @@ export class Machine {
   stopOp = 0;
 
   constructor(readonly def: ModuleDef, cc: CompiledCode) {
-    this.code = cc.code.slice();
+    this.base = (cc.code.length + 1) & ~1;
+    this.cap = this.base + (1 << 15);
+    this.stackTop = this.base;
+    this.code = this.I = new Int32Array(this.cap);
+    this.I.set(cc.code);
+    this.F = new Float32Array(this.I.buffer);
+    this.D = new Float64Array(this.I.buffer);
     this.fuelMap = cc.fuelMap;
     this.entry = cc.entry;
     this.paramWords = cc.paramWords;
@@ -127,13 +140,13 @@ export class Machine {
 
   /** Makes the value stack hold at least `words` words; false when over the limit. */
   growStack(words: number): boolean {
-    if (words > STACK_WORDS) return false;
+    if (words > this.base + STACK_WORDS) return false;
     let cap = this.cap;
-    while (cap < words) cap *= 2;
+    while (cap < words) cap = this.base + 2 * (cap - this.base);
     const I = new Int32Array(cap);
     I.set(this.I);
     this.cap = cap;
-    this.I = I;
+    this.code = this.I = I;
     this.F = new Float32Array(I.buffer);
     this.D = new Float64Array(I.buffer);
     return true;
@@ -437,10 +450,10 @@ export class Machine {
    * pauseFp, pauseDepth and pauseBlock and returns the pc to resume at).
    */
   exec(pc: number, fp: number, depth: number, depth0: number, blockPc: number): number {
-    const code = this.code;
     // The stack and memory views stay fixed in one call: ops that may replace
     // them (host calls, stack growth, memory.grow) pause `exec` after them.
     const I = this.I, F = this.F, D = this.D;
+    const code = I;
     const frames = this.frames;
     const entry = this.entry, paramWords = this.paramWords, localWords = this.localWords;
     const frameWords = this.frameWords;
