@@ -169,8 +169,12 @@ export async function startBrowserNode(
   };
 }
 
-// Tabs announce their WebRTC addresses on PEER_TOPIC every few seconds; the
-// tab with the smaller peer id dials, so two tabs do not race each other.
+// Tabs announce their WebRTC addresses on PEER_TOPIC every few seconds. Of
+// two tabs, the one that joined earlier dials (ties: the smaller peer id),
+// so they do not race each other, and a newcomer is dialled as soon as its
+// first note arrives: the older tab is already in the relay's gossip mesh
+// and hears it at once, while the newcomer would wait for the relay's next
+// heartbeat to hear back.
 function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => void {
   const pubsub = libp2p.services.pubsub;
   const self = libp2p.peerId.toString();
@@ -178,13 +182,14 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
   const decoder = new TextDecoder();
   const dialing = new Set<string>();
   const known = new Set<string>();
+  const startedAt = Date.now();
   let lastPost = 0;
   pubsub.subscribe(PEER_TOPIC);
   const onMessage = (
     event: CustomEvent<{ topic: string; data: Uint8Array; from?: { toString(): string } }>,
   ) => {
     if (event.detail.topic !== PEER_TOPIC) return;
-    let note: { peerId?: unknown; addrs?: unknown };
+    let note: { peerId?: unknown; addrs?: unknown; since?: unknown };
     try {
       note = JSON.parse(decoder.decode(event.detail.data));
     } catch {
@@ -202,7 +207,11 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
       if (known.size > 10_000) known.clear();
       post();
     }
-    if (self > peerId || dialing.has(peerId)) return;
+    const since = typeof note.since === "number" && Number.isFinite(note.since)
+      ? note.since
+      : Infinity;
+    const weDial = startedAt < since || (startedAt === since && self < peerId);
+    if (!weDial || dialing.has(peerId)) return;
     const direct = libp2p.getConnections().some((c) =>
       c.remotePeer.toString() === peerId && c.limits == null && c.status === "open"
     );
@@ -236,7 +245,10 @@ function startPeerDiscovery(libp2p: PhaseLibp2p, dialTimes: number[]): () => voi
     );
     if (addrs.length === 0 || performance.now() - lastPost < 100) return;
     lastPost = performance.now();
-    pubsub.publish(PEER_TOPIC, encoder.encode(JSON.stringify({ peerId: self, addrs })))
+    pubsub.publish(
+      PEER_TOPIC,
+      encoder.encode(JSON.stringify({ peerId: self, addrs, since: startedAt })),
+    )
       .catch(() => {});
   };
   const timer = setInterval(post, 3_000);
