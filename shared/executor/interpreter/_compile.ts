@@ -28,7 +28,7 @@ import {
   type ModuleDef,
   Reader,
 } from "./_decode.ts";
-import { FUSE_OP1, FUSE_OP2, Misc, Op, PACK, pack3 } from "./_ops.ts";
+import { FUSE_OP1, FUSE_OP2, Misc, Op, opLength, PACK, pack3 } from "./_ops.ts";
 import { WasmCompileError } from "./errors.ts";
 
 /** Compiled code for a whole module. */
@@ -1257,10 +1257,27 @@ class Emitter {
     const dst = code[ap + 1], src = code[ap + 2], imm = code[ap + 3];
     const b = op === Op.BR_IF ? 0 : code[cmpPc + 2];
     code.length = ap;
-    code.push(fop, dst, src, imm, b, 0);
-    this.lastOpPc = ap;
-    for (let j = 0; j < this.map.length; j++) if (this.map[j] === cmpPc) this.map[j] = ap;
-    return ap;
+    // A 32-bit move right before the add (same block) joins it: MOV_ADDI_BR_NE.
+    let mp = -1;
+    if (fop === Op.ADDI_BR_CMP_RI + 1) {
+      for (let p = this.blockPc + 3; p < ap; p += opLength(code, p)) mp = p;
+      if (mp < 0 || mp !== ap - 3 || code[mp] !== Op.COPY32) mp = -1;
+    }
+    if (mp >= 0) {
+      const mdst = code[mp + 1], msrc = code[mp + 2];
+      code.length = mp;
+      code.push(Op.MOV_ADDI_BR_NE, dst, src, imm, b, 0, mdst, msrc);
+      this.lastOpPc = mp;
+      this.prevOpPc = -1;
+    } else {
+      code.push(fop, dst, src, imm, b, 0);
+      this.lastOpPc = ap;
+    }
+    const at = mp >= 0 ? mp : ap;
+    for (let j = 0; j < this.map.length; j++) {
+      if (this.map[j] === cmpPc || this.map[j] === ap) this.map[j] = at;
+    }
+    return at;
   }
 
   call(t: FuncType, opc: number, a: number, b: number, dead: boolean) {

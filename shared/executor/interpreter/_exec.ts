@@ -2531,6 +2531,13 @@ export class Machine {
               pc = v >= I[fp + code[pc + 4]] ? code[pc + 5] : pc + 6;
               break branch;
             }
+            case 0x1d4: { // MOV_ADDI_BR_NE: move, add imm, br_if ne imm
+              I[fp + code[pc + 6]] = I[fp + code[pc + 7]];
+              const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I[fp + code[pc + 1]] = v;
+              pc = v !== code[pc + 4] ? code[pc + 5] : pc + 8;
+              break branch;
+            }
             case 0x1d3: { // add imm, br_if ge_u b
               const v = (I[fp + code[pc + 2]] + code[pc + 3]) | 0;
               I[fp + code[pc + 1]] = v;

@@ -95,6 +95,11 @@ export const Op = {
   /** Like ADDI_BR_CMP_RI with `b` a register: 0x1ca + (cmp - 0x46). */
   ADDI_BR_CMP: 0x1ca,
   /**
+   * [dst, src, imm, b, target, mdst, msrc] a 32-bit move `mdst = msrc`, then
+   * ADDI_BR_CMP_RI ne (a loop's last move before its counter step and test).
+   */
+  MOV_ADDI_BR_NE: 0x1d4,
+  /**
    * [pack3(dst, w, x), a | b << 5] two shifts/rotates by immediates combined:
    * `dst = (x op1 a) op2 (w op1 b)`, 0x1e0 + 4 * (FUSE_OP1.indexOf(op1) - 6) +
    * FUSE_OP2.indexOf(op2) (op1 shl, shr_s, shr_u, rotl or rotr).
@@ -144,7 +149,7 @@ const MISC_LEN = [6, 3, 5, 5, 7, 3, 7, 6, 4, 6, 5, 5, 4];
 const UNARY = new Set([0x45, 0x50, 0x67, 0x68, 0x69, 0x79, 0x7a, 0x7b]);
 
 /** Length in words of the op at `pc` (for disassembly and code checks). */
-export function opLength(code: Int32Array, pc: number): number {
+export function opLength(code: ArrayLike<number>, pc: number): number {
   const op = code[pc];
   if (op >= 0x28 && op <= 0x3e) return 4;
   if (op === 0x3f) return 2;
@@ -161,6 +166,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op === Op.COPY32N) return 2 + 2 * code[pc + 1];
   if (op === Op.COPY32N_BR) return 3 + 2 * code[pc + 1];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return 6;
+  if (op === Op.MOV_ADDI_BR_NE) return 8;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
   switch (op) {
@@ -208,5 +214,6 @@ export function fuelTargets(code: Int32Array, pc: number): number[] {
   if (op === Op.BR_IF || op === Op.BR_UNLESS || op === Op.BR_EQZ) return [pc + 2];
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return [pc + 3];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return [pc + 5];
+  if (op === Op.MOV_ADDI_BR_NE) return [pc + 5];
   return [];
 }

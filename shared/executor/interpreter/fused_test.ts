@@ -226,6 +226,49 @@ Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, exact fue
   }
 });
 
+Deno.test("a move before a loop step + br_if ne (MOV_ADDI_BR_NE) equal V8, exact fuel", async () => {
+  const bytes = await wat(`(module
+    (func (export "prev") (param i32) (result i32) (local i32 i32)
+      loop
+        local.get 1 local.get 0 i32.add local.set 1
+        local.get 0 local.set 2
+        local.get 0 i32.const 3 i32.add local.tee 0 i32.const 30 i32.ne br_if 0
+      end
+      local.get 1 i32.const 1000 i32.mul local.get 2 i32.add)
+    (func (export "over") (param i32) (result i32) (local i32 i32)
+      loop
+        local.get 0 i32.const 1 i32.add local.set 2
+        local.get 1 local.get 2 i32.add local.set 1
+        local.get 2 local.set 0
+        local.get 0 i32.const 2 i32.add local.tee 0 i32.const 31 i32.ne br_if 0
+      end
+      local.get 1 i32.const 1000 i32.mul local.get 0 i32.add))`);
+  const { code } = compileModule(bytes).code;
+  let n = 0;
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+    if (code[pc] === Op.MOV_ADDI_BR_NE) n++;
+  }
+  assertEquals(n, 2);
+  const e = both(bytes);
+  for (const i of [0, 3, 27, -3]) assertEquals(e.interp.prev(i), e.v8.prev(i), `prev(${i})`);
+  for (const i of [1, 4, 28, -2]) assertEquals(e.interp.over(i), e.v8.over(i), `over(${i})`);
+  // fuel: exact at every limit through the fused loop test
+  const mod = compileModule(bytes);
+  for (const name of ["prev", "over"]) {
+    const full = instantiate(mod, {});
+    const run = (inst: typeof full) =>
+      (inst.exports[name] as (i: number) => number)(name === "prev" ? 21 : 22);
+    const want = run(full), total = full.fuelUsed();
+    assertEquals(total, 3 * (name === "prev" ? 13 : 17) + 5, name);
+    for (let limit = 0; limit <= total; limit++) {
+      const inst = instantiate(mod, {}, { fuel: limit });
+      if (limit < total) assertThrows(() => run(inst), FuelExhausted);
+      else assertEquals(run(inst), want);
+      assertEquals(inst.fuelUsed(), limit);
+    }
+  }
+});
+
 Deno.test("moves merged into a branch (COPY32N_BR) equal V8, with exact fuel", async () => {
   const bytes = await wat(`(module
     (func (export "fib") (param i32) (result i32) (local i32 i32 i32)
