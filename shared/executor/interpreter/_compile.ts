@@ -1110,7 +1110,11 @@ class Emitter {
       const a = this.sloc(0, ai, () => 0);
       this.map[this.pw[1]] = -1;
       this.pendingMaps.push(this.pw[1]);
-      pc = this.emitOp([riBase, this.slotWord(d), a, this.pv[1]]);
+      // x - c is x + (-c) (wrapping): the add, dispatched before the switch
+      // and taken by the add fusions
+      pc = op === 0x6b
+        ? this.emitOp([Op.ARITH_RI, this.slotWord(d), a, -this.pv[1] | 0])
+        : this.emitOp([riBase, this.slotWord(d), a, this.pv[1]]);
     } else {
       const a = this.sloc(0, ai, () => 0);
       const b = this.sloc(1, bi, () => 0);

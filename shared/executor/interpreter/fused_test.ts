@@ -226,6 +226,38 @@ Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, exact fue
   }
 });
 
+Deno.test("i32.sub of a constant runs as an add of its negation: V8 results, same fuel", async () => {
+  const ks = [...IMMS, -0x80000000, 0x7fffffff];
+  const fns = ks.map((k, i) =>
+    `(func (export "s${i}") (param i32) (result i32) local.get 0 i32.const ${k} i32.sub)`
+  );
+  // a count-down loop: the decrement fuses with the test (ADDI_BR_CMP)
+  fns.push(`(func (export "down") (param i32) (result i32) (local i32)
+    loop
+      local.get 1 i32.const 3 i32.add local.set 1
+      local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0
+    end
+    local.get 1)`);
+  const bytes = await wat(`(module ${fns.join("\n")})`);
+  const { code } = compileModule(bytes).code;
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+    assert(code[pc] !== Op.ARITH_RI + 1, `i32.sub immediate left at ${pc}`);
+  }
+  const e = both(bytes);
+  ks.forEach((k, i) => {
+    for (const v of VALS) {
+      const before = e.fuelUsed();
+      assertEquals(e.interp[`s${i}`](v), e.v8[`s${i}`](v), `${v} - ${k}`);
+      assertEquals(e.fuelUsed() - before, 3);
+    }
+  });
+  for (const n of [1, 2, 10]) {
+    const before = e.fuelUsed();
+    assertEquals(e.interp.down(n), e.v8.down(n));
+    assertEquals(e.fuelUsed() - before, 9 * n + 1);
+  }
+});
+
 Deno.test("a move before a loop step + br_if ne (MOV_ADDI_BR_NE) equal V8, exact fuel", async () => {
   const bytes = await wat(`(module
     (func (export "prev") (param i32) (result i32) (local i32 i32)
