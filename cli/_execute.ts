@@ -5,8 +5,6 @@
 import { type ExecuteJob, jobSpecFor } from "../shared/node/mod.ts";
 import { DenoHost } from "./host/mod.ts";
 
-export { jobSpecFor };
-
 /** Engine name as receipts and offers state it. */
 export function engineLabel(engine: string): string {
   return engine === "jit" ? "v8" : engine;

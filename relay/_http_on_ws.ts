@@ -70,9 +70,16 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
       const { value, done } = await reader.read();
       if (done) break;
       if (!res.write(value)) {
+        // Wait for drain or close, then drop the other listener so long
+        // downloads do not pile up listeners.
         await new Promise<void>((resolve) => {
-          res.once("drain", resolve);
-          res.once("close", resolve);
+          const done = () => {
+            res.off("drain", done);
+            res.off("close", done);
+            resolve();
+          };
+          res.on("drain", done);
+          res.on("close", done);
         });
       }
       if (res.destroyed) return;

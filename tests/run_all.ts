@@ -8,12 +8,14 @@
  * @module
  */
 
+import { NETNS_PREFIX } from "./_netns.ts";
+
 const root = new URL("..", import.meta.url).pathname;
 
 async function step(
   name: string,
   args: string[],
-  options: { command?: string[]; env?: Record<string, string> } = {},
+  options: { command?: string[] } = {},
 ): Promise<{ code: number; out: string }> {
   const started = performance.now();
   const argv = [...(options.command ?? []), Deno.execPath(), ...args];
@@ -23,7 +25,7 @@ async function step(
     cwd: root,
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1" },
   }).spawn();
   // Stream output while keeping a copy for the summary.
   const decoder = new TextDecoder();
@@ -74,8 +76,7 @@ if (extra.length === 0) {
   runs.push(await step("tests", ["test", "--allow-all", "--ignore=tests/web"]));
   runs.push(
     await step("browser tests (netns with only lo)", ["test", "--allow-all", "tests/web"], {
-      command: ["unshare", "--net", "--", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'],
-      env: { PHASE_IN_NETNS: "1" },
+      command: NETNS_PREFIX,
     }),
   );
 } else {

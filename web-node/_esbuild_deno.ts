@@ -47,7 +47,6 @@ export function denoResolvePlugin(options: DenoResolveOptions): esbuild.Plugin {
     const name = m[1].replace("+", "/");
     installed.set(name, [...(installed.get(name) ?? []), m[2]]);
   }
-  const merged = new Map<string, number>();
   return {
     name: "deno-resolve",
     setup(build) {
@@ -98,7 +97,6 @@ export function denoResolvePlugin(options: DenoResolveOptions): esbuild.Plugin {
     } catch {
       return path;
     }
-    merged.set(`${name}@${version}->${best}`, (merged.get(`${name}@${version}->${best}`) ?? 0) + 1);
     return candidate;
   }
 }

@@ -8,7 +8,8 @@
 // deno run -A tests/bench/relay_bench.ts [--peers 1000] [--messages 1000] [--v8-flags FLAGS]
 
 import { multiaddr } from "@multiformats/multiaddr";
-import { Proc, startRelayProcess } from "../_processes.ts";
+import { startRelayProcess } from "../_processes.ts";
+import { connectPeers, rssKiB } from "./_peers_process.ts";
 import { startClientNode } from "../../cli/_p2p.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
 import { buildManifest } from "../../shared/manifest/mod.ts";
@@ -27,11 +28,6 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
-
-function rssKiB(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(status.match(/VmRSS:\s+(\d+)/)![1]);
-}
 
 // Cold start, five times.
 const starts: number[] = [];
@@ -137,15 +133,7 @@ try {
   await new Promise((r) => setTimeout(r, 1000));
   const pid = relay.proc.child.pid;
   const before = rssKiB(pid);
-  const peers = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tests/bench/_relay_peers.ts", String(PEERS), relay.multiaddrs[0]],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = peers.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const line = (await reader.read()).value ?? "{}";
-  const report = JSON.parse(line);
+  const { report, close } = await connectPeers(PEERS, relay.multiaddrs[0]);
   await new Promise((r) => setTimeout(r, 3000)); // let the relay settle (identify, gossipsub)
   const status = await (await fetch(`${relay.httpUrl}/status`)).json();
   const after = rssKiB(pid);
@@ -156,15 +144,10 @@ try {
       ((after - before) / report.connected).toFixed(0)
     } KiB per connection (${status.connections.total} connections seen by the relay; ${report.retries} dials retried)`,
   );
-  await peers.stdin.close();
-  // Stopping a thousand nodes can take long; the figure is already taken.
-  const timer = setTimeout(() => peers.kill("SIGKILL"), 5_000);
-  await peers.status;
-  clearTimeout(timer);
+  await close();
 } finally {
   await relay.stop();
 }
-void Proc;
 
 // Leftover client sockets may keep the event loop alive; the figures are printed.
 Deno.exit(0);

@@ -6,6 +6,7 @@
 // deno run -A tests/bench/relay_memory.ts [--peers 300]
 
 import { startRelayProcess } from "../_processes.ts";
+import { connectPeers, cpuMs, rssKiB } from "./_peers_process.ts";
 
 const i = Deno.args.indexOf("--peers");
 const PEERS = i >= 0 ? Number(Deno.args[i + 1]) : 300;
@@ -16,16 +17,6 @@ const SETTINGS: [string, string][] = [
   ["--optimize-for-size (what the relay ships with)", "--optimize-for-size"],
   ["--optimize-for-size --max-semi-space-size=1", "--optimize-for-size,--max-semi-space-size=1"],
 ];
-
-function rssKiB(pid: number): number {
-  return Number(Deno.readTextFileSync(`/proc/${pid}/status`).match(/VmRSS:\s+(\d+)/)![1]);
-}
-
-function cpuMs(pid: number): number {
-  // utime + stime, in clock ticks (100 per second on Linux).
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function heap(httpUrl: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
@@ -39,14 +30,7 @@ for (const [label, flags] of SETTINGS) {
   const rss0 = rssKiB(pid);
   const heap0 = await heap(relay.httpUrl);
   const cpu0 = cpuMs(pid);
-  const peers = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tests/bench/_relay_peers.ts", String(PEERS), relay.multiaddrs[0]],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = peers.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const report = JSON.parse((await reader.read()).value ?? "{}");
+  const { report, close } = await connectPeers(PEERS, relay.multiaddrs[0]);
   await new Promise((r) => setTimeout(r, 3000));
   const rss1 = rssKiB(pid);
   const heap1 = await heap(relay.httpUrl);
@@ -58,11 +42,7 @@ for (const [label, flags] of SETTINGS) {
       ((heap1 - heap0) / report.connected).toFixed(0)
     } KiB/conn; relay CPU ${((cpu1 - cpu0) / report.connected).toFixed(2)} ms/conn`,
   );
-  await peers.stdin.close();
-  // Stopping hundreds of nodes can take long; the figure is already taken.
-  const timer = setTimeout(() => peers.kill("SIGKILL"), 5_000);
-  await peers.status;
-  clearTimeout(timer);
+  await close();
   await relay.stop();
 }
 

@@ -18,7 +18,8 @@
 import { parseArgs } from "node:util";
 import { buildWebNode } from "../../web-node/mod.ts";
 import { phase, startRelayProcess } from "../_processes.ts";
-import { launchBrowser, onlyLoopback, openTab, tabPeerId, waitDirect } from "../web/_browser.ts";
+import { launchBrowser, openTab, tabPeerId, waitDirect } from "../web/_browser.ts";
+import { onlyLoopback, runDenoInNetns } from "../_netns.ts";
 import { DenoHost } from "../../cli/host/mod.ts";
 import { startClientNode } from "../../cli/_p2p.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
@@ -31,23 +32,8 @@ const { values } = parseArgs({
   options: { jobs: { type: "string", default: "100" }, loads: { type: "string", default: "20" } },
 });
 
-if (!onlyLoopback() && Deno.env.get("PHASE_IN_NETNS") !== "1") {
-  const out = await new Deno.Command("unshare", {
-    args: [
-      "--net",
-      "--",
-      "sh",
-      "-c",
-      'ip link set lo up && exec "$0" run -A "$@"',
-      Deno.execPath(),
-      new URL(import.meta.url).pathname,
-      ...Deno.args,
-    ],
-    env: { PHASE_IN_NETNS: "1" },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  Deno.exit(out.code);
+if (!onlyLoopback()) {
+  Deno.exit(await runDenoInNetns(["run", "-A", new URL(import.meta.url).pathname, ...Deno.args]));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -100,7 +86,6 @@ try {
   const discover: number[] = [];
   for (let i = 0; i < 10; i++) {
     const a = await openTab(browser, relay.httpUrl);
-    const started = performance.now();
     const b = await openTab(browser, relay.httpUrl);
     const joined = performance.now();
     await waitDirect(b, await tabPeerId(a));
@@ -112,7 +97,6 @@ try {
       );
       dials.push(...times);
     }
-    void started;
     await a.context().close();
     await b.context().close();
   }

@@ -10,12 +10,13 @@ import { identify } from "@libp2p/identify";
 import { circuitRelayServer } from "@libp2p/circuit-relay-v2";
 import { gossipsub } from "@libp2p/gossipsub";
 import { startClientNode } from "../../cli/_p2p.ts";
-import { engineLabel, jobSpecFor } from "../../cli/_execute.ts";
+import { engineLabel } from "../../cli/_execute.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
 import { runJob } from "../../shared/executor/mod.ts";
 import {
   type ExecuteJob,
   type ExecutorNode,
+  jobSpecFor,
   type PhaseLibp2p,
   startExecutorNode,
 } from "../../shared/node/mod.ts";

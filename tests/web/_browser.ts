@@ -8,6 +8,7 @@
  */
 
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { onlyLoopback, runDenoInNetns } from "../_netns.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -34,19 +35,6 @@ export async function launchBrowser(): Promise<Browser> {
   return await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
-/** Names of this network namespace's interfaces. */
-export function interfaces(): string[] {
-  // /proc/net follows this process's namespace (/sys/class/net may not).
-  return Deno.readTextFileSync("/proc/net/dev").split("\n").slice(2)
-    .map((line) => line.split(":")[0].trim()).filter((name) => name !== "");
-}
-
-/** True when the only interface here is loopback. */
-export function onlyLoopback(): boolean {
-  const names = interfaces();
-  return names.length === 1 && names[0] === "lo";
-}
-
 /**
  * Registers browser tests. Inside a network namespace with only `lo` they
  * run as they are; elsewhere one test re-runs this file under
@@ -58,7 +46,7 @@ export function webTest(
   tests: Record<string, (t: Deno.TestContext) => Promise<void>>,
 ): void {
   const options = { sanitizeOps: false, sanitizeResources: false };
-  if (onlyLoopback() || Deno.env.get("PHASE_IN_NETNS") === "1") {
+  if (onlyLoopback()) {
     for (const [name, fn] of Object.entries(tests)) Deno.test({ name, fn, ...options });
     return;
   }
@@ -66,23 +54,8 @@ export function webTest(
     name: `${Object.keys(tests).length} browser tests in a network namespace with only lo`,
     ...options,
     async fn() {
-      const path = new URL(file).pathname;
-      const out = await new Deno.Command("unshare", {
-        args: [
-          "--net",
-          "--",
-          "sh",
-          "-c",
-          `ip link set lo up && exec "$0" test -A "$1"`,
-          Deno.execPath(),
-          path,
-        ],
-        cwd: ROOT,
-        env: { PHASE_IN_NETNS: "1" },
-        stdout: "inherit",
-        stderr: "inherit",
-      }).output();
-      if (!out.success) throw new Error(`browser tests failed in the namespace (exit ${out.code})`);
+      const code = await runDenoInNetns(["test", "-A", new URL(file).pathname], { cwd: ROOT });
+      if (code !== 0) throw new Error(`browser tests failed in the namespace (exit ${code})`);
     },
   });
 }
@@ -145,6 +118,3 @@ export async function waitDirect(page: Page, peerId: string, timeoutMs = 20_000)
     { timeout: timeoutMs },
   );
 }
-
-/** Root of the repository. */
-export { ROOT };

@@ -64,7 +64,6 @@ export function createUi(doc: Document): Ui {
   const $ = <T extends HTMLElement>(id: string) => doc.getElementById(id) as T;
   const finishedAt: number[] = [];
   let selected: JobRow | undefined;
-  let rowsRef = new Map<string, JobRow>();
 
   function renderChart(): void {
     // Jobs finished per minute over the last 10 minutes, newest on the right.
@@ -134,7 +133,6 @@ export function createUi(doc: Document): Ui {
       $("reconnects").textContent = String(node.reconnects);
     },
     renderJobs(rows) {
-      rowsRef = rows;
       while (rows.size > MAX_ROWS) rows.delete(rows.keys().next().value!);
       const body = $("jobs");
       body.replaceChildren(
@@ -192,7 +190,6 @@ export function createUi(doc: Document): Ui {
       $("verify-receipt").addEventListener("click", () => {
         if (selected) $("verify-result").textContent = verify(selected);
       });
-      void rowsRef;
     },
     bindSubmit(run) {
       const form = $("submit-form") as HTMLFormElement;
