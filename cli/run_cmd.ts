@@ -16,8 +16,8 @@ import { engineLabel } from "./_execute.ts";
 import { readDir } from "./_files.ts";
 import { EXIT_CODES_HELP, EXIT_LOCAL_ERROR, EXIT_USAGE, exitCodeFor } from "./exit_codes.ts";
 import { sha256Hex } from "../shared/crypto/mod.ts";
-import { buildManifest, inputSha256 } from "../shared/manifest/mod.ts";
-import { buildReceipt, outputSha256 } from "../shared/receipt/mod.ts";
+import { buildManifest } from "../shared/manifest/mod.ts";
+import { receiptFor } from "../shared/node/job_receipt.ts";
 
 const HELP = `usage: deno task phase run FILE.wasm [options] [-- ARGS...]
 
@@ -123,25 +123,12 @@ export async function runLocal(args: string[]): Promise<number> {
     outputs: spec.outputs,
     limits,
   }, keyPair);
-  const output = {
-    status: result.status,
-    exitCode: result.exitCode,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    files: result.files,
-  };
-  const receipt = buildReceipt({
-    jobId: manifest.id,
-    moduleSha256: manifest.module.sha256,
-    inputSha256: inputSha256(manifest),
-    outputSha256: outputSha256(output),
-    status: result.status,
-    exitCode: result.exitCode,
-    startedAt: result.startedAt,
-    wallMs: result.wallMs,
-    ...(result.fuelUsed !== undefined ? { fuelUsed: result.fuelUsed } : {}),
-    runtime: { kind: "deno", engine: engineLabel(result.engine) },
-  }, keyPair);
+  const receipt = receiptFor(
+    manifest,
+    result,
+    { kind: "deno", engine: engineLabel(result.engine) },
+    keyPair,
+  );
   console.log(JSON.stringify(
     {
       status: result.status,

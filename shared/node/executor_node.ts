@@ -16,8 +16,8 @@ import type { GossipSub } from "@libp2p/gossipsub";
 import { multiaddr } from "@multiformats/multiaddr";
 import { PhaseError } from "../errors.ts";
 import { type KeyPair, sha256Hex } from "../crypto/mod.ts";
-import { inputSha256, type JobManifest, validateManifestAsync } from "../manifest/mod.ts";
-import { buildReceipt, outputSha256 } from "../receipt/mod.ts";
+import { type JobManifest, validateManifestAsync } from "../manifest/mod.ts";
+import { receiptFor } from "./job_receipt.ts";
 import {
   type Announcement,
   type Assign,
@@ -390,25 +390,12 @@ export function startExecutorNode(libp2p: PhaseLibp2p, options: ExecutorNodeOpti
         emit({ event: "cancelled", jobId });
         return;
       }
-      const output = {
-        status: result.status,
-        exitCode: result.exitCode,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        files: result.files,
-      };
-      const receipt = buildReceipt({
-        jobId,
-        moduleSha256: manifest.module.sha256,
-        inputSha256: inputSha256(manifest),
-        outputSha256: outputSha256(output),
-        status: result.status,
-        exitCode: result.exitCode,
-        startedAt: result.startedAt,
-        wallMs: result.wallMs,
-        ...(result.fuelUsed !== undefined ? { fuelUsed: result.fuelUsed } : {}),
-        runtime: { kind: options.runtime, engine: result.engine },
-      }, options.keyPair);
+      const receipt = receiptFor(
+        manifest,
+        result,
+        { kind: options.runtime, engine: result.engine },
+        options.keyPair,
+      );
       const attachments: Blob[] = [
         { name: "stdout", bytes: result.stdout },
         { name: "stderr", bytes: result.stderr },

@@ -8,3 +8,4 @@ export * from "./types.ts";
 export * from "./module_cache.ts";
 export * from "./executor_node.ts";
 export * from "./job_spec.ts";
+export * from "./job_receipt.ts";
