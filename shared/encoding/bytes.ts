@@ -117,3 +117,18 @@ export function utf8Decode(bytes: Uint8Array): string {
     throw new PhaseError("encoding_invalid_utf8", "bytes are not valid UTF-8", { cause: err });
   }
 }
+
+/** `chunks` joined into one array (the chunk itself when there is just one); `total` is their summed length. */
+export function concatBytes(
+  chunks: Uint8Array[],
+  total = chunks.reduce((n, c) => n + c.length, 0),
+): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

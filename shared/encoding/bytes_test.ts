@@ -1,6 +1,14 @@
 import { isPhaseError } from "../errors.ts";
 import { assert, assertEquals, assertThrows } from "../testing/mod.ts";
-import { fromBase64Url, fromHex, toBase64Url, toHex, utf8Decode, utf8Encode } from "./mod.ts";
+import {
+  concatBytes,
+  fromBase64Url,
+  fromHex,
+  toBase64Url,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from "./mod.ts";
 
 Deno.test("hex: round trip and strict decoding", () => {
   const all = Uint8Array.from({ length: 256 }, (_, i) => i);
@@ -49,4 +57,12 @@ Deno.test("utf8: strict decoding", () => {
     const err = assertThrows(() => utf8Decode(new Uint8Array(bad)));
     assert(isPhaseError(err, "encoding_invalid_utf8"), String(bad));
   }
+});
+
+Deno.test("concatBytes joins chunks; one chunk is returned as is", () => {
+  const a = new Uint8Array([1, 2]);
+  assertEquals(concatBytes([]), new Uint8Array(0));
+  assert(concatBytes([a]) === a);
+  assertEquals(concatBytes([a, new Uint8Array([3])]), new Uint8Array([1, 2, 3]));
+  assertEquals(concatBytes([a, a], 4), new Uint8Array([1, 2, 1, 2]));
 });

@@ -10,4 +10,12 @@
  */
 
 export { canonicalBytes, canonicalize, type CanonicalizeOptions } from "./canonical.ts";
-export { fromBase64Url, fromHex, toBase64Url, toHex, utf8Decode, utf8Encode } from "./bytes.ts";
+export {
+  concatBytes,
+  fromBase64Url,
+  fromHex,
+  toBase64Url,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from "./bytes.ts";

@@ -26,6 +26,7 @@ import {
   SUBSCRIPTION_CLOCK_ABSTIME,
   Whence,
 } from "./_wasi_constants.ts";
+import { concatBytes } from "../encoding/bytes.ts";
 import { type DirNode, type FileNode, type Inode, MemFs } from "./memfs.ts";
 import { createRandom, type RandomSource } from "./_random.ts";
 
@@ -190,12 +191,12 @@ export class Wasi {
 
   /** Everything written to stdout (up to the cap). */
   stdout(): Uint8Array {
-    return concat(this.#stdout, this.#stdoutBytes);
+    return concatBytes(this.#stdout, this.#stdoutBytes);
   }
 
   /** Everything written to stderr (up to the cap). */
   stderr(): Uint8Array {
-    return concat(this.#stderr, this.#stderrBytes);
+    return concatBytes(this.#stderr, this.#stderrBytes);
   }
 
   #mem(): DataView {
@@ -1036,17 +1037,6 @@ function fileTypeOf(node: Inode): number {
     : node.kind === "dir"
     ? FileType.DIRECTORY
     : FileType.SYMBOLIC_LINK;
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 let sleepCell: Int32Array | null = null;
