@@ -17,10 +17,16 @@ export {
   fetchEdgeInfo,
 } from "./client.ts";
 export type { EdgeInfo, EdgeJob, EdgeResult } from "./client.ts";
-export { MAX_RECORD_TTL_MS, signExecutorRecord, verifyExecutorRecord } from "./record.ts";
+export {
+  exceededLimit,
+  MAX_RECORD_TTL_MS,
+  signExecutorRecord,
+  verifyExecutorRecord,
+} from "./record.ts";
 export type {
   EdgeExecutorRecord,
   EdgeLimits,
+  LimitExceeded,
   SignRecordOptions,
   VerifyRecordOptions,
 } from "./record.ts";

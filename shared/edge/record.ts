@@ -15,6 +15,7 @@
 import { PhaseError } from "../errors.ts";
 import { canonicalBytes, fromBase64Url, toBase64Url } from "../encoding/mod.ts";
 import { type KeyPair, peerIdFromPublicKey, sha256, sign, verify } from "../crypto/mod.ts";
+import type { JobManifest } from "../manifest/mod.ts";
 import { RUNTIME_KINDS, type RuntimeKind } from "../receipt/mod.ts";
 
 /** Limits an edge executor accepts (`GET /v1/info` states the same). */
@@ -31,6 +32,30 @@ export interface EdgeLimits {
   bodyBytes: number;
   /** Largest `limits.fuel`, where the worker meters fuel (and the budget of jobs without one). */
   fuel?: number;
+}
+
+/** A job limit above an edge executor's: which one, the executor's maximum, the job's value. */
+export interface LimitExceeded {
+  limit: "memoryMb" | "timeoutMs" | "maxOutputBytes" | "moduleBytes" | "fuel";
+  max: number;
+  requested: number;
+}
+
+/** The first of the job's limits above `limits` (the worker refuses such jobs), or undefined. */
+export function exceededLimit(
+  limits: EdgeLimits,
+  manifest: JobManifest,
+): LimitExceeded | undefined {
+  const m = manifest.limits;
+  const over = (limit: LimitExceeded["limit"], max: number, requested: number) =>
+    requested > max ? { limit, max, requested } : undefined;
+  return over("memoryMb", limits.memoryMb, m.memoryMb) ??
+    over("timeoutMs", limits.timeoutMs, m.timeoutMs) ??
+    over("maxOutputBytes", limits.maxOutputBytes, m.maxOutputBytes) ??
+    over("moduleBytes", limits.moduleBytes, manifest.module.size) ??
+    (limits.fuel !== undefined && m.fuel !== undefined
+      ? over("fuel", limits.fuel, m.fuel)
+      : undefined);
 }
 
 /** A signed edge executor record. */

@@ -8,7 +8,12 @@
  * @module
  */
 
-import { type EdgeLimits, fetchEdgeInfo, verifyExecutorRecord } from "../edge/mod.ts";
+import {
+  type EdgeLimits,
+  exceededLimit,
+  fetchEdgeInfo,
+  verifyExecutorRecord,
+} from "../edge/mod.ts";
 import type { JobManifest } from "../manifest/mod.ts";
 
 /** One edge executor: where it is and which key signs its receipts. */
@@ -23,12 +28,7 @@ export interface EdgeTarget {
 
 /** True when `edge` accepts the job's limits (or its limits are unknown). */
 export function edgeAccepts(edge: EdgeTarget, manifest: JobManifest): boolean {
-  const l = edge.limits;
-  if (!l) return true;
-  const m = manifest.limits;
-  return m.memoryMb <= l.memoryMb && m.timeoutMs <= l.timeoutMs &&
-    m.maxOutputBytes <= l.maxOutputBytes && manifest.module.size <= l.moduleBytes &&
-    (l.fuel === undefined || m.fuel === undefined || m.fuel <= l.fuel);
+  return !edge.limits || exceededLimit(edge.limits, manifest) === undefined;
 }
 
 /** Lists the edge executors to use for a job. */
