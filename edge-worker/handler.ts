@@ -26,16 +26,18 @@
 
 import { PhaseError } from "../shared/errors.ts";
 import { sha256Hex } from "../shared/crypto/mod.ts";
-import { toBase64Url } from "../shared/encoding/mod.ts";
-import { inputSha256, type JobManifest, validateManifestAsync } from "../shared/manifest/mod.ts";
-import { buildReceipt, outputSha256, type RuntimeKind } from "../shared/receipt/mod.ts";
+import { concatBytes, toBase64Url } from "../shared/encoding/mod.ts";
+import { type JobManifest, validateManifestAsync } from "../shared/manifest/mod.ts";
+import type { RuntimeKind } from "../shared/receipt/mod.ts";
 import { canCompileWasm, type Engine, type Guard, runJobSync } from "../shared/executor/mod.ts";
-// Direct import: the node's mod.ts also brings libp2p code the worker does not need.
+// Direct imports: the node's mod.ts also brings libp2p code the worker does not need.
 import { jobSpecFor } from "../shared/node/job_spec.ts";
+import { receiptFor } from "../shared/node/job_receipt.ts";
 import {
   decodeFrame,
   type EdgeInfo,
   encodeFrame,
+  exceededLimit,
   FRAME_CONTENT_TYPE,
   signExecutorRecord,
 } from "../shared/edge/mod.ts";
@@ -119,14 +121,7 @@ async function readBody(req: Request, max: number): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 async function defaultFetchModule(url: string, maxBytes: number): Promise<Uint8Array> {
@@ -173,21 +168,15 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
   }
 
   function checkLimits(m: JobManifest) {
-    const l = config.limits;
-    const over = (limit: string, max: number, requested: number) =>
-      new HttpError(422, "limit_exceeded", `${limit} ${requested} is above this worker's ${max}`, {
-        limit,
-        max,
-        requested,
-      });
-    if (m.limits.memoryMb > l.memoryMb) throw over("memoryMb", l.memoryMb, m.limits.memoryMb);
-    if (m.limits.timeoutMs > l.timeoutMs) throw over("timeoutMs", l.timeoutMs, m.limits.timeoutMs);
-    if (m.limits.maxOutputBytes > l.maxOutputBytes) {
-      throw over("maxOutputBytes", l.maxOutputBytes, m.limits.maxOutputBytes);
-    }
-    if (m.module.size > l.moduleBytes) throw over("moduleBytes", l.moduleBytes, m.module.size);
-    if (l.fuel !== undefined && m.limits.fuel !== undefined && m.limits.fuel > l.fuel) {
-      throw over("fuel", l.fuel, m.limits.fuel);
+    const over = exceededLimit(config.limits, m);
+    if (over) {
+      const { limit, max, requested } = over;
+      throw new HttpError(
+        422,
+        "limit_exceeded",
+        `${limit} ${requested} is above this worker's ${max}`,
+        { limit, max, requested },
+      );
     }
   }
 
@@ -286,25 +275,12 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
     if (result.status === "invalid_module") {
       throw new HttpError(422, "invalid_module", result.message ?? "invalid module");
     }
-    const output = {
-      status: result.status,
-      exitCode: result.exitCode,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      files: result.files,
-    };
-    const receipt = buildReceipt({
-      jobId: manifest.id,
-      moduleSha256: manifest.module.sha256,
-      inputSha256: inputSha256(manifest),
-      outputSha256: outputSha256(output),
-      status: result.status,
-      exitCode: result.exitCode,
-      startedAt: result.startedAt,
-      wallMs: result.wallMs,
-      ...(result.fuelUsed !== undefined ? { fuelUsed: result.fuelUsed } : {}),
-      runtime: { kind: options.runtime, engine: engineLabel },
-    }, keyPair!);
+    const receipt = receiptFor(
+      manifest,
+      result,
+      { kind: options.runtime, engine: engineLabel },
+      keyPair!,
+    );
     log("info", "job", {
       jobId: manifest.id,
       status: result.status,
