@@ -15,22 +15,9 @@ import {
   runVerified,
   wasm,
 } from "./testdata/cases.ts";
+import { startWorkerd } from "./testdata/workerd.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-async function startWorkerd(code: string, bindings: Record<string, string>) {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: "2024-09-23",
-    host: "127.0.0.1",
-    port: 0,
-    bindings,
-  });
-  const url = String(await mf.ready).replace(/\/$/, "");
-  return { mf, url };
-}
 
 Deno.test(
   "cloudflare entry under workerd: API, admission, limits, interpreter",

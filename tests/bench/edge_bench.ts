@@ -10,6 +10,7 @@ import { executeOnEdge } from "../../shared/edge/mod.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
 import { buildCloudflareWorker } from "../../edge-worker/build.ts";
 import { startDenoServe } from "../../edge-worker/testdata/serve.ts";
+import { startWorkerd } from "../../edge-worker/testdata/workerd.ts";
 import { manifestFor, wasm } from "../../edge-worker/testdata/cases.ts";
 
 const RUNS = Number(Deno.args[0] ?? 200);
@@ -78,28 +79,12 @@ const buildMs = performance.now() - b0;
 const cfStarts: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
-  const mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: "2024-09-23",
-    host: "127.0.0.1",
-    port: 0,
-    bindings: env,
-  });
-  const url = String(await mf.ready).replace(/\/$/, "");
+  const { mf, url } = await startWorkerd(code, env);
   await waitHealth(url);
   cfStarts.push(performance.now() - t);
   await mf.dispose();
 }
-const mf = new Miniflare({
-  modules: true,
-  script: code,
-  compatibilityDate: "2024-09-23",
-  host: "127.0.0.1",
-  port: 0,
-  bindings: env,
-});
-const cfUrl = String(await mf.ready).replace(/\/$/, "");
+const { mf, url: cfUrl } = await startWorkerd(code, env);
 const cfFirst = performance.now();
 await executeOnEdge(cfUrl, { manifest: manifestFor(hello, submitter), module: hello });
 const cfFirstMs = performance.now() - cfFirst;

@@ -8,6 +8,7 @@ import { encodeKeyFile, generateKeyPair, peerIdFromPublicKey } from "../../share
 import { toBase64Url } from "../../shared/encoding/mod.ts";
 import { buildCloudflareWorker } from "../../edge-worker/build.ts";
 import { startDenoServe } from "../../edge-worker/testdata/serve.ts";
+import { startWorkerd, type Workerd } from "../../edge-worker/testdata/workerd.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const HELLO = "tests/testdata/hello.wasm";
@@ -36,23 +37,16 @@ Deno.test(
     const edgeKey = generateKeyPair();
     const edgePeer = peerIdFromPublicKey(edgeKey.publicKey);
     const relay = await startRelayProcess();
-    const { Miniflare } = await import("miniflare");
     const { code } = await buildCloudflareWorker();
-    const mf = new Miniflare({
-      modules: true,
-      script: code,
-      compatibilityDate: "2024-09-23",
-      host: "127.0.0.1",
-      port: 0,
-      bindings: {
+    const nodes: Awaited<ReturnType<typeof startNodeProcess>>[] = [];
+    let edge: Workerd | undefined;
+    try {
+      edge = await startWorkerd(code, {
         PHASE_NODE_KEY: encodeKeyFile(edgeKey),
         PHASE_ALLOWED_SUBMITTERS: toBase64Url(submitter.publicKey),
         PHASE_RELAYS: relay.httpUrl,
-      },
-    });
-    const nodes: Awaited<ReturnType<typeof startNodeProcess>>[] = [];
-    try {
-      const edgeUrl = String(await mf.ready).replace(/\/$/, "");
+      });
+      const edgeUrl = edge.url;
 
       await t.step("the worker registers itself with the relay (signed record, TTL)", async () => {
         // First request: no PHASE_PUBLIC_URL, so the worker announces its origin.
@@ -153,7 +147,7 @@ Deno.test(
       });
     } finally {
       await Promise.all(nodes.map((n) => n.stop()));
-      await mf.dispose();
+      await edge?.mf.dispose();
       await relay.stop();
       await Deno.remove(home, { recursive: true });
     }
