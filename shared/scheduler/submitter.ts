@@ -152,10 +152,6 @@ export async function createSubmitter(
     }
   }
 
-  function p2pAvailable(): boolean {
-    return libp2p !== undefined;
-  }
-
   function reachableAddrs(libp2p: PhaseLibp2p): string[] {
     const addrs = libp2p.getMultiaddrs().map((a) => a.toString());
     const circuit = addrs.filter((a) => a.includes("/p2p-circuit"));
@@ -170,13 +166,13 @@ export async function createSubmitter(
       ? await options.edges(runOptions.signal).catch(() => [])
       : [];
     const edges = allEdges.filter((e) => edgeAccepts(e, manifest));
-    if (!p2pAvailable() && allEdges.length > 0 && edges.length === 0) {
+    const p2p = libp2p;
+    if (!p2p && allEdges.length > 0 && edges.length === 0) {
       throw new PhaseError(
         "no_executors",
         "no edge executor accepts this job's limits (see their /v1/info)",
       );
     }
-    const p2p = libp2p;
     const addrs = p2p ? reachableAddrs(p2p) : [];
     if (p2p && addrs.length === 0 && edges.length === 0) {
       throw new PhaseError(
