@@ -32,16 +32,6 @@ export interface BuildWebNodeOptions {
 const here = new URL(".", import.meta.url).pathname;
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
-// Files the service worker precaches: the app shell.
-const SHELL = [
-  "index.html",
-  "app.js",
-  "job_worker.js",
-  "style.css",
-  "manifest.webmanifest",
-  "icon.svg",
-];
-
 async function gzipSize(bytes: Uint8Array): Promise<number> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
     .pipeThrough(new CompressionStream("gzip"));
@@ -66,21 +56,22 @@ export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<B
     write: false,
     logLevel: "error",
   };
-  const entries: [string, string][] = [
-    ["src/app.ts", "app.js"],
-    ["src/job_worker.ts", "job_worker.js"],
-  ];
+  // The page and its job Worker in one pass over the module graph.
+  const pages = await esbuild.build({
+    ...common,
+    entryPoints: { app: `${here}src/app.ts`, job_worker: `${here}src/job_worker.ts` },
+    outdir: "/",
+  });
   const written = new Map<string, Uint8Array>();
-  for (const [entry, out] of entries) {
-    const result = await esbuild.build({ ...common, entryPoints: [`${here}${entry}`] });
-    written.set(out, result.outputFiles![0].contents);
+  for (const file of pages.outputFiles!) {
+    written.set(file.path.slice(file.path.lastIndexOf("/") + 1), file.contents);
   }
   for await (const file of Deno.readDir(`${here}static`)) {
     if (file.isFile) written.set(file.name, await Deno.readFile(`${here}static/${file.name}`));
   }
-  // The service worker precaches the shell by content hash, so a new build
-  // replaces exactly the files that changed.
-  const precache = SHELL.map((path) => ({
+  // The service worker precaches the app shell (everything built so far) by
+  // content hash, so a new build replaces exactly the files that changed.
+  const precache = [...written.keys()].sort().map((path) => ({
     url: path === "index.html" ? "/" : `/${path}`,
     revision: sha256Hex(written.get(path)!).slice(0, 16),
   }));

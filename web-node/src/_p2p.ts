@@ -107,7 +107,6 @@ export async function startBrowserNode(
 
   let stopped = false;
   let reconnects = 0;
-  let relayConnected = false;
   const changed = () => options.onChange?.();
   const isRelay = (peer: { toString(): string }) => peer.toString() === relayPeerId;
 
@@ -124,17 +123,9 @@ export async function startBrowserNode(
     }
   }
 
-  libp2p.addEventListener("peer:connect", (e) => {
-    if (isRelay(e.detail)) {
-      relayConnected = true;
-      changed();
-    }
-  });
   libp2p.addEventListener("peer:disconnect", (e) => {
-    if (!isRelay(e.detail)) return changed();
-    relayConnected = false;
     changed();
-    if (stopped) return;
+    if (stopped || !isRelay(e.detail)) return;
     reconnects++;
     void dialRelay();
   });
@@ -152,7 +143,7 @@ export async function startBrowserNode(
     libp2p,
     relayPeerId,
     get relayConnected() {
-      return relayConnected;
+      return libp2p.getConnections().some((c) => isRelay(c.remotePeer) && c.status === "open");
     },
     get reserved() {
       return libp2p.getMultiaddrs().some((a) => a.toString().includes("/p2p-circuit"));

@@ -9,12 +9,7 @@
 import { sha256Hex } from "../../shared/crypto/mod.ts";
 import { jobSpecFor, startExecutorNode } from "../../shared/node/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
-import {
-  createSubmitter,
-  type JobResult,
-  relayEdges,
-  type Submitter,
-} from "../../shared/scheduler/mod.ts";
+import { createSubmitter, relayEdges, type Submitter } from "../../shared/scheduler/mod.ts";
 import { submitJob } from "../../shared/client/mod.ts";
 import { verifyReceipt } from "../../shared/receipt/mod.ts";
 import { PhaseError } from "../../shared/errors.ts";
@@ -60,6 +55,10 @@ async function main(): Promise<void> {
   const rows = new Map<string, JobRow>();
   // The executor's recent steps with their times, for the log and for tests.
   const events: { t: number; event: string; jobId: string }[] = [];
+  const record = (event: string, jobId: string) => {
+    events.push({ t: performance.now(), event, jobId });
+    if (events.length > 500) events.shift();
+  };
   let node: BrowserNode | undefined = undefined;
   const refresh = () => {
     if (!node) return;
@@ -78,16 +77,16 @@ async function main(): Promise<void> {
     topic: JOB_TOPIC,
     slots,
     enabled: contribute,
-    fetchModule: (sha) => fetchModule(sha),
+    fetchModule,
     execute: async (module, manifest, inputs) => {
       const started = performance.now();
-      events.push({ t: started, event: "run", jobId: manifest.id });
+      record("run", manifest.id);
       rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
       ui.renderJobs(rows);
       const result = await host.run(module, jobSpecFor(manifest, inputs), {
         moduleKey: manifest.module.sha256,
       });
-      events.push({ t: performance.now(), event: "ran", jobId: manifest.id });
+      record("ran", manifest.id);
       const row = rows.get(manifest.id)!;
       row.status = result.status;
       row.ms = performance.now() - started;
@@ -101,8 +100,7 @@ async function main(): Promise<void> {
       return { ...result, engine: "v8" };
     },
     onEvent: (event) => {
-      events.push({ t: performance.now(), event: event.event, jobId: event.jobId });
-      if (events.length > 500) events.shift();
+      record(event.event, event.jobId);
       if (event.event !== "offer" && event.event !== "skipped") {
         ui.log(
           `${event.event} ${event.jobId.slice(0, 12)}${event.reason ? `: ${event.reason}` : ""}`,
@@ -116,7 +114,8 @@ async function main(): Promise<void> {
       if ((event.event === "failed" || event.event === "cancelled") && row) {
         row.status = event.event;
       }
-      ui.renderJobs(rows);
+      // Offers and skips for jobs that never ran here leave the table as it is.
+      if (row) ui.renderJobs(rows);
     },
   });
   ui.bindSettings({
@@ -148,16 +147,13 @@ async function main(): Promise<void> {
       topic: JOB_TOPIC,
       edges: relayEdges(location.origin),
     });
-    const result: JobResult = await submitJob(submitter, {
+    // The submitter verifies every receipt against the output before it returns.
+    return await submitJob(submitter, {
       module: job.module,
       args: job.args,
       redundancy: job.redundancy,
       limits: { timeoutMs: job.timeoutMs },
     }, { keyPair, onProgress: (p) => ui.log(`submit: ${p.event} ${p.executor ?? ""}`) });
-    for (const receipt of result.receipts) {
-      verifyReceipt(receipt, { manifest: result.manifest, output: result.output });
-    }
-    return result;
   });
 
   // Hooks for tests and the curious: what this tab is and measured timings.
@@ -173,7 +169,6 @@ async function main(): Promise<void> {
       fetchModule,
     },
   });
-  refresh();
   setInterval(refresh, 1_000);
 }
 
