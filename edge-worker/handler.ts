@@ -33,6 +33,7 @@ import { canCompileWasm, type Engine, type Guard, runJobSync } from "../shared/e
 // Direct imports: the node's mod.ts also brings libp2p code the worker does not need.
 import { jobSpecFor } from "../shared/node/job_spec.ts";
 import { receiptFor } from "../shared/node/job_receipt.ts";
+import { ModuleCache } from "../shared/node/module_cache.ts";
 import {
   decodeFrame,
   type EdgeInfo,
@@ -134,8 +135,7 @@ async function defaultFetchModule(url: string, maxBytes: number): Promise<Uint8A
 export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOptions): EdgeHandler {
   const log = options.log ?? defaultLog;
   const limiter = new RateLimiter(config.ratePerMinute);
-  const modules = new Map<string, Uint8Array>();
-  let moduleBytes = 0;
+  const modules = new ModuleCache({ maxBytes: 64 * 1024 * 1024 });
   const compiled = new Map<string, unknown>();
   const engineLabel = options.engine.name === "jit" ? "v8" : options.engine.name;
   const keyPair = "keyPair" in config.key ? config.key.keyPair : undefined;
@@ -154,17 +154,6 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
       open: config.open,
       codegen: canCompileWasm(),
     };
-  }
-
-  function remember(sha256: string, bytes: Uint8Array) {
-    if (modules.has(sha256) || bytes.length > 64 * 1024 * 1024) return;
-    while (moduleBytes + bytes.length > 64 * 1024 * 1024 && modules.size > 0) {
-      const [k, v] = modules.entries().next().value!;
-      modules.delete(k);
-      moduleBytes -= v.length;
-    }
-    modules.set(sha256, bytes);
-    moduleBytes += bytes.length;
   }
 
   function checkLimits(m: JobManifest) {
@@ -196,7 +185,7 @@ export function createEdgeHandler(config: EdgeConfig, options: EdgeHandlerOption
     if (bytes.length !== size || sha256Hex(bytes) !== sha256) {
       throw new HttpError(400, "module_hash_mismatch", "the module is not the manifest's");
     }
-    remember(sha256, bytes);
+    modules.set(sha256, bytes);
     return bytes;
   }
 
