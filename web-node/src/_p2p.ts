@@ -118,7 +118,8 @@ export async function startBrowserNode(
         return;
       } catch {
         await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 4_000);
+        // Capped low: a returning relay should see its tabs back within seconds.
+        backoff = Math.min(backoff * 2, 2_000);
       }
     }
   }
