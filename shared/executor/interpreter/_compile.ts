@@ -876,6 +876,7 @@ class Emitter {
             this.count(-1);
           } else if (fusable && !this.refsLocal(x) && this.retarget(purePc, 2 * x)) {
             this.count(this.lastPureNext);
+            this.fuseShiftXor(purePc);
           } else {
             this.protectLocal(x);
             if (this.pk[0] === 2) {
@@ -1222,6 +1223,45 @@ class Emitter {
     const pc = this.emitOp([(ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2, pack3(dst, y, x), z]);
     this.setPure(pc, d);
     return true;
+  }
+
+  /**
+   * In-place shift-xor step (`v = (v shl|shr_u a) xor v`, a FUSE_RI op just
+   * retargeted to its local at `pc`) right after another one, or after an
+   * XSH with two steps, on the same register: one XSH op. None of them traps,
+   * so their instructions (and the local.set between) all map to the XSH.
+   */
+  fuseShiftXor(pc: number) {
+    const code = this.code, pp = this.prevOpPc;
+    const step = (p: number): number => {
+      const k = code[p] - Op.FUSE_RI;
+      if (k !== 4 * 6 + 3 && k !== 4 * 8 + 3) return -1;
+      const q = code[p + 1], r = q & (PACK - 1);
+      if ((q >>> 10 & (PACK - 1)) !== r || q >>> 20 !== r) return -1;
+      return (code[p + 2] & 31) | (k === 4 * 8 + 3 ? 32 : 0);
+    };
+    if (
+      this.lastOpPc !== pc || pp !== pc - 3 || pp <= this.blockPc || code.length !== pc + 3
+    ) return;
+    const s2 = step(pc);
+    if (s2 < 0) return;
+    const reg = code[pc + 1] & (PACK - 1);
+    let steps;
+    if (code[pp] === Op.XSH) {
+      if (code[pp + 1] !== reg || code[pp + 2] >= 1 << 18) return;
+      steps = code[pp + 2] | s2 << 12 | 1 << 18;
+    } else {
+      const s1 = step(pp);
+      if (s1 < 0 || (code[pp + 1] & (PACK - 1)) !== reg) return;
+      steps = s1 | s2 << 6;
+    }
+    code.length = pp;
+    code.push(Op.XSH, reg, steps);
+    const map = this.map;
+    for (let j = 0; j < map.length; j++) if (map[j] === pc || map[j] === pc + 3) map[j] = pp;
+    map[map.length - 1] = pp + 3;
+    this.lastOpPc = pp;
+    this.prevOpPc = -1;
   }
 
   /**

@@ -2999,6 +2999,20 @@ export class Machine {
               pc += 4;
               break;
             }
+            case 0x220: { // XSH: two or three in-place shift-xor steps (layout in _ops.ts)
+              const d = fp + code[pc + 1], s = code[pc + 2];
+              let v = I[d], a = s & 31;
+              v ^= (s & 32) !== 0 ? v >>> a : v << a;
+              a = (s >>> 6) & 31;
+              v ^= (s & 2048) !== 0 ? v >>> a : v << a;
+              if (s >= 262144) {
+                a = (s >>> 12) & 31;
+                v ^= (s & 131072) !== 0 ? v >>> a : v << a;
+              }
+              I[d] = v;
+              pc += 3;
+              break;
+            }
 
             default:
               throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);

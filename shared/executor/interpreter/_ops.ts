@@ -113,6 +113,13 @@ export const Op = {
    * 0x200 + 5 * (FUSE_OP1.indexOf(op1) - 6) + FUSE_OP1.indexOf(op2) - 6.
    */
   TRIPLE: 0x200,
+  /**
+   * [reg, steps] two or three in-place shift-xor steps on one register
+   * (`v ^= v << a` or `v ^= v >>> a`; xorshift generators, hash finalizers).
+   * Step k sits in bits 6k..6k+5: amount in the low 5 bits, bit 5 set for
+   * shr_u; bit 18 says a third step is present.
+   */
+  XSH: 0x220,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -169,6 +176,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op === Op.MOV_ADDI_BR_NE) return 8;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
+  if (op === Op.XSH) return 3;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -403,6 +403,62 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
   }
 });
 
+Deno.test("in-place shift-xor chains (XSH) equal V8, exact fuel, also cut by fuel limits", async () => {
+  const step = (op: string, k: number) =>
+    `local.get 0 local.get 0 i32.const ${k} i32.${op} i32.xor local.set 0`;
+  const chains: [string, [string, number][]][] = [
+    ["xorshift32", [["shl", 13], ["shr_u", 17], ["shl", 5]]],
+    ["two", [["shr_u", 16], ["shl", 0]]],
+    ["four", [["shl", 1], ["shl", 31], ["shr_u", 32], ["shr_u", 33]]],
+    ["five", [["shr_u", 7], ["shl", -1], ["shl", 9], ["shr_u", 3], ["shl", 12]]],
+    // shr_s is not an XSH step: the chain is split around it
+    ["signed", [["shl", 3], ["shr_s", 5], ["shl", 7], ["shr_u", 2]]],
+  ];
+  const fns = chains.map(([name, steps]) =>
+    `(func (export "${name}") (param i32 i32) (result i32)
+       ${steps.map(([op, k]) => step(op, k)).join("\n")}
+       local.get 0 local.get 1 i32.add)`
+  );
+  // the loop shape of the sha256 bench's data generator: stores between chains
+  fns.push(`(memory 1) (func (export "gen") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 2 i32.const 100 i32.add
+      ${step("shl", 13)} ${step("shr_u", 17)} ${step("shl", 5)}
+      local.get 0 i32.store8
+      local.get 2 i32.const 1 i32.add local.tee 2 local.get 1 i32.lt_u br_if 0
+    end
+    local.get 0 i32.const 100 i32.load i32.add)`);
+  const bytes = await wat(`(module ${fns.join("\n")})`);
+  const { code } = compileModule(bytes).code;
+  const xsh: number[] = [];
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+    if (code[pc] === Op.XSH) xsh.push(code[pc + 2] >= 1 << 18 ? 3 : 2);
+  }
+  // xorshift32 3, two 2, four 3 (+ a lone step), five 3 + 2, signed: the two steps after
+  // the shr_s, gen 3
+  assertEquals(xsh, [3, 2, 3, 3, 2, 2, 3]);
+  const e = both(bytes);
+  for (const [name, steps] of chains) {
+    for (const a of VALS) {
+      const before = e.fuelUsed();
+      assertEquals(e.interp[name](a, 7), e.v8[name](a, 7), `${name}(${a})`);
+      assertEquals(e.fuelUsed() - before, 6 * steps.length + 3, `${name}: fuel`);
+    }
+  }
+  for (const n of [1, 2, 50]) {
+    for (const a of VALS) assertEquals(e.interp.gen(a, n), e.v8.gen(a, n), `gen(${a}, ${n})`);
+  }
+  // a fuel limit anywhere inside the chain stops with exactly that much fuel used
+  for (let limit = 1; limit < 21; limit++) {
+    const it = instantiate(compileModule(bytes), {}, { fuel: limit });
+    assertThrows(
+      () => (it.exports.xorshift32 as (a: number, b: number) => number)(5, 7),
+      FuelExhausted,
+    );
+    assertEquals(it.fuelUsed(), limit);
+  }
+});
+
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
