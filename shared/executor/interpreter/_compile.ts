@@ -1219,6 +1219,22 @@ class Emitter {
       this.setPure(pc, d);
       return true;
     }
+    if (
+      !ri && k1 === 3 && k2 === 3 && this.pk[other] === 0 && this.lastOpPc === prev &&
+      pp === prev - 3 && pp > this.blockPc && code[pp] === Op.FUSE_RR + 4 * 5 + 1 &&
+      (code[pp + 1] & (PACK - 1)) === y && x !== y && z !== y &&
+      ((code[pp + 1] >>> 20 === x && code[pp + 2] === z) ||
+        (code[pp + 1] >>> 20 === z && code[pp + 2] === x))
+    ) {
+      // (b & c) ^ y with y = (b ^ c) & a just before: the majority function
+      const a = (code[pp + 1] >>> 10) & (PACK - 1);
+      code.length = pp;
+      for (let i = 0; i < this.map.length; i++) if (this.map[i] === prev) this.map[i] = pp;
+      const pc = this.emitOp([Op.MAJ, pack3(dst, a, x), z]);
+      this.prevOpPc = -1;
+      this.setPure(pc, d);
+      return true;
+    }
     code.length = prev;
     const pc = this.emitOp([(ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2, pack3(dst, y, x), z]);
     this.setPure(pc, d);

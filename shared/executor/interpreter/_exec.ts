@@ -3013,6 +3013,13 @@ export class Machine {
               pc += 3;
               break;
             }
+            case 0x221: { // MAJ: ((b ^ c) & a) ^ (b & c)
+              const q = code[pc + 1];
+              const b = I[fp + (q >>> 20)], c = I[fp + code[pc + 2]];
+              I[fp + (q & 1023)] = ((b ^ c) & I[fp + ((q >>> 10) & 1023)]) ^ (b & c);
+              pc += 3;
+              break;
+            }
 
             default:
               throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);

@@ -120,6 +120,11 @@ export const Op = {
    * shr_u; bit 18 says a third step is present.
    */
   XSH: 0x220,
+  /**
+   * [pack3(dst, a, b), c] the majority function `((b ^ c) & a) ^ (b & c)`
+   * (SHA-2's Maj as clang writes it: two fused pairs).
+   */
+  MAJ: 0x221,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -176,7 +181,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op === Op.MOV_ADDI_BR_NE) return 8;
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
-  if (op === Op.XSH) return 3;
+  if (op === Op.XSH || op === Op.MAJ) return 3;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

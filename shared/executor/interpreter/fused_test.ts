@@ -459,6 +459,38 @@ Deno.test("in-place shift-xor chains (XSH) equal V8, exact fuel, also cut by fue
   }
 });
 
+Deno.test("the majority function (MAJ) equals V8 and counts every instruction", async () => {
+  const first = "local.get 1 local.get 2 i32.xor local.get 0 i32.and";
+  const shapes: [string, string, number, boolean][] = [
+    ["maj", `${first} local.get 1 local.get 2 i32.and i32.xor`, 9, true],
+    ["swapped", `${first} local.get 2 local.get 1 i32.and i32.xor`, 9, true],
+    ["left", `local.get 1 local.get 2 i32.and ${first} i32.xor`, 9, false],
+    // other registers in the second pair: two fused pairs, no MAJ
+    ["other", `${first} local.get 0 local.get 2 i32.and i32.xor`, 9, false],
+    // the sum goes on: MAJ, then its result is added to a local
+    ["sum", `${first} local.get 1 local.get 2 i32.and i32.xor local.get 0 i32.add`, 11, true],
+  ];
+  const bytes = await wat(
+    `(module ${
+      shapes.map(([name, body]) =>
+        `(func (export "${name}") (param i32 i32 i32) (result i32) ${body})`
+      ).join("\n")
+    })`,
+  );
+  const { code } = compileModule(bytes).code;
+  const majs = [...code].filter((w) => w === Op.MAJ).length;
+  assertEquals(majs, shapes.filter(([, , , m]) => m).length);
+  const e = both(bytes);
+  for (const [name, , n] of shapes) {
+    for (const a of VALS) {
+      const before = e.fuelUsed();
+      const args = [a, a ^ 0x0ff00ff0, ~a + 12345] as const;
+      assertEquals(e.interp[name](...args), e.v8[name](...args), `${name}(${a})`);
+      assertEquals(e.fuelUsed() - before, n, `${name}: fuel`);
+    }
+  }
+});
+
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
