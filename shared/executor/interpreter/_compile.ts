@@ -877,6 +877,7 @@ class Emitter {
           } else if (fusable && !this.refsLocal(x) && this.retarget(purePc, 2 * x)) {
             this.count(this.lastPureNext);
             this.fuseShiftXor(purePc);
+            this.fuseAdds(purePc);
           } else {
             this.protectLocal(x);
             if (this.pk[0] === 2) {
@@ -1276,6 +1277,24 @@ class Emitter {
     const map = this.map;
     for (let j = 0; j < map.length; j++) if (map[j] === pc || map[j] === pc + 3) map[j] = pp;
     map[map.length - 1] = pp + 3;
+    this.lastOpPc = pp;
+    this.prevOpPc = -1;
+  }
+
+  /**
+   * An i32.add just retargeted to its local at `pc`, right after another
+   * i32.add in the same block: one ADD2 op (neither traps; their
+   * instructions and the local.set between map to the ADD2).
+   */
+  fuseAdds(pc: number) {
+    const code = this.code, pp = this.prevOpPc;
+    if (
+      this.lastOpPc !== pc || pp !== pc - 4 || pp <= this.blockPc || code.length !== pc + 4 ||
+      code[pc] !== 0x6a || code[pp] !== 0x6a
+    ) return;
+    code[pp] = Op.ADD2;
+    const map = this.map;
+    for (let j = 0; j < map.length; j++) if (map[j] === pc) map[j] = pp;
     this.lastOpPc = pp;
     this.prevOpPc = -1;
   }

@@ -3020,6 +3020,12 @@ export class Machine {
               pc += 3;
               break;
             }
+            case 0x222: { // ADD2
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
+              I[fp + code[pc + 5]] = I[fp + code[pc + 6]] + I[fp + code[pc + 7]];
+              pc += 8;
+              break;
+            }
 
             default:
               throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);

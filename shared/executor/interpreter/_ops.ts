@@ -125,6 +125,8 @@ export const Op = {
    * (SHA-2's Maj as clang writes it: two fused pairs).
    */
   MAJ: 0x221,
+  /** [d1, a1, b1, 0x6a, d2, a2, b2] two i32.add in a row, both results set to locals. */
+  ADD2: 0x222,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -182,6 +184,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op >= Op.DUAL && op < Op.DUAL + 20) return 3;
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
   if (op === Op.XSH || op === Op.MAJ) return 3;
+  if (op === Op.ADD2) return 8;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -491,6 +491,40 @@ Deno.test("the majority function (MAJ) equals V8 and counts every instruction", 
   }
 });
 
+Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit", async () => {
+  const bytes = await wat(`(module
+    (func (export "indep") (param i32 i32 i32) (result i32) (local i32 i32)
+      local.get 0 local.get 1 i32.add local.set 3
+      local.get 1 local.get 2 i32.add local.set 4
+      local.get 3 local.get 4 i32.xor)
+    (func (export "dep") (param i32 i32 i32) (result i32)
+      local.get 0 local.get 1 i32.add local.set 2
+      local.get 2 local.get 2 i32.add local.set 0
+      local.get 0 local.get 2 i32.sub)
+    (func (export "three") (param i32 i32 i32) (result i32)
+      local.get 0 local.get 1 i32.add local.set 0
+      local.get 0 local.get 2 i32.add local.set 1
+      local.get 1 local.get 0 i32.add local.set 2
+      local.get 2))`);
+  const { code } = compileModule(bytes).code;
+  assertEquals([...code].filter((w) => w === Op.ADD2).length, 3);
+  const e = both(bytes);
+  const fuel: Record<string, number> = { indep: 11, dep: 11, three: 13 };
+  for (const name of Object.keys(fuel)) {
+    for (const a of VALS) {
+      const before = e.fuelUsed();
+      assertEquals(e.interp[name](a, ~a, 0x7fffffff), e.v8[name](a, ~a, 0x7fffffff), name);
+      assertEquals(e.fuelUsed() - before, fuel[name], `${name}: fuel`);
+    }
+    for (let limit = 1; limit < fuel[name]; limit++) {
+      const it = instantiate(compileModule(bytes), {}, { fuel: limit });
+      const run = it.exports[name] as (a: number, b: number, c: number) => number;
+      assertThrows(() => run(1, 2, 3), FuelExhausted);
+      assertEquals(it.fuelUsed(), limit);
+    }
+  }
+});
+
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
