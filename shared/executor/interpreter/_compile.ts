@@ -348,6 +348,11 @@ class Emitter {
     const pc = this.emit(Op.BR, 0);
     return [pc, pc + 1];
   }
+  /** Moves the block's instructions carried by the op at `from` to the op at `to` (after fusion). */
+  remap(from: number, to: number) {
+    const map = this.map;
+    for (let j = 0; j < map.length; j++) if (map[j] === from) map[j] = to;
+  }
   /** Counts the current wasm instruction as carried by the op at `pc`. */
   count(pc: number) {
     this.map.push(pc);
@@ -1189,7 +1194,7 @@ class Emitter {
       // y = (w op1 b) just before, same shift/rotate: one DUAL op for all three
       const w = code[pp + 2], b = code[pp + 3];
       code.length = pp;
-      for (let j = 0; j < this.map.length; j++) if (this.map[j] === prev) this.map[j] = pp;
+      this.remap(prev, pp);
       const pc = this.emitOp([
         Op.DUAL + 4 * (k1 - 6) + k2,
         pack3(dst, w, x),
@@ -1209,7 +1214,7 @@ class Emitter {
       const j = (code[pp] - Op.DUAL) >> 2;
       const regs = code[pp + 1], imms = code[pp + 2];
       code.length = pp;
-      for (let i = 0; i < this.map.length; i++) if (this.map[i] === prev) this.map[i] = pp;
+      this.remap(prev, pp);
       const pc = this.emitOp([
         Op.TRIPLE + 5 * j + k1 - 6,
         (regs & ~(PACK - 1)) | dst,
@@ -1230,7 +1235,7 @@ class Emitter {
       // (b & c) ^ y with y = (b ^ c) & a just before: the majority function
       const a = (code[pp + 1] >>> 10) & (PACK - 1);
       code.length = pp;
-      for (let i = 0; i < this.map.length; i++) if (this.map[i] === prev) this.map[i] = pp;
+      this.remap(prev, pp);
       const pc = this.emitOp([Op.MAJ, pack3(dst, a, x), z]);
       this.prevOpPc = -1;
       this.setPure(pc, d);
@@ -1274,9 +1279,8 @@ class Emitter {
     }
     code.length = pp;
     code.push(Op.XSH, reg, steps);
-    const map = this.map;
-    for (let j = 0; j < map.length; j++) if (map[j] === pc || map[j] === pc + 3) map[j] = pp;
-    map[map.length - 1] = pp + 3;
+    this.remap(pc, pp);
+    this.remap(pc + 3, pc); // the local.set: carried by the op after the XSH
     this.lastOpPc = pp;
     this.prevOpPc = -1;
   }
@@ -1293,8 +1297,7 @@ class Emitter {
       code[pc] !== 0x6a || code[pp] !== 0x6a
     ) return;
     code[pp] = Op.ADD2;
-    const map = this.map;
-    for (let j = 0; j < map.length; j++) if (map[j] === pc) map[j] = pp;
+    this.remap(pc, pp);
     this.lastOpPc = pp;
     this.prevOpPc = -1;
   }
@@ -1353,9 +1356,8 @@ class Emitter {
       this.lastOpPc = ap;
     }
     const at = mp >= 0 ? mp : ap;
-    for (let j = 0; j < this.map.length; j++) {
-      if (this.map[j] === cmpPc || this.map[j] === ap) this.map[j] = at;
-    }
+    this.remap(cmpPc, at);
+    this.remap(ap, at);
     return at;
   }
 

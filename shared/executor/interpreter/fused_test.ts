@@ -2,13 +2,42 @@
 // (which must count every wasm instruction a fused op carries).
 import { assert, assertEquals, assertThrows } from "../../testing/mod.ts";
 import { both, outcome, wat } from "./_wat_test_util.ts";
-import { compileModule, FuelExhausted, instantiate } from "./mod.ts";
+import {
+  compileModule,
+  FuelExhausted,
+  instantiate,
+  type InterpInstance,
+  type InterpModule,
+} from "./mod.ts";
 import { Op, opLength } from "./_ops.ts";
 
 const OP1 = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
 const OP2 = ["add", "and", "or", "xor"];
 const IMMS = [0, 1, 5, 31, 32, 33, -1, 0x12345678];
 const VALS = [0, 1, -1, 7, 31, 32, 0x7fffffff, -0x80000000, 0x12345678, -0x5a5a5a5b];
+
+/**
+ * Runs `run` on a fresh instance under every fuel limit up to what a full run
+ * uses: below it the run stops with FuelExhausted and exactly the limit used,
+ * at it the run returns the full run's result. `check` looks at each stopped
+ * or finished instance. Returns the full run's fuel.
+ */
+function assertEveryFuelLimit(
+  mod: InterpModule,
+  run: (inst: InterpInstance) => unknown,
+  check?: (inst: InterpInstance, limit: number) => void,
+): number {
+  const full = instantiate(mod, {});
+  const want = run(full), total = full.fuelUsed();
+  for (let limit = 0; limit <= total; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    if (limit < total) assertThrows(() => run(inst), FuelExhausted);
+    else assertEquals(run(inst), want);
+    assertEquals(inst.fuelUsed(), limit, `limit ${limit}`);
+    check?.(inst, limit);
+  }
+  return total;
+}
 
 /** Fused-pair shapes: [name suffix, body, wasm instruction count]. */
 function shapes(o1: string, o2: string): [string, string, number][] {
@@ -136,19 +165,15 @@ Deno.test("fuel limits inside fused sequences stop exactly", async () => {
       local.get 0 i32.const 65532 i32.add i32.load offset=0
       local.get 2 i32.add))`),
   );
-  const full = instantiate(mod, {});
-  const want = (full.exports.run as (a: number, b: number) => number)(0, 9);
-  const total = full.fuelUsed();
+  const total = assertEveryFuelLimit(
+    mod,
+    (inst) => (inst.exports.run as (a: number, b: number) => number)(0, 9),
+    (inst, limit) => {
+      const stored = new Int32Array((inst.exports.mem as { buffer: ArrayBuffer }).buffer)[0];
+      assertEquals(stored !== 0, limit >= 15, `limit ${limit}: store`);
+    },
+  );
   assertEquals(total, 21);
-  for (let limit = 0; limit <= total; limit++) {
-    const inst = instantiate(mod, {}, { fuel: limit });
-    const run = () => (inst.exports.run as (a: number, b: number) => number)(0, 9);
-    if (limit < total) assertThrows(run, FuelExhausted);
-    else assertEquals(run(), want);
-    assertEquals(inst.fuelUsed(), limit, `limit ${limit}`);
-    const stored = new Int32Array((inst.exports.mem as { buffer: ArrayBuffer }).buffer)[0];
-    assertEquals(stored !== 0, limit >= 15, `limit ${limit}: store`);
-  }
   // the fused load traps out of bounds: charged up to and including the load
   const inst = instantiate(mod, {});
   assertThrows(() => (inst.exports.run as (a: number, b: number) => number)(8, 9));
@@ -212,18 +237,11 @@ Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, exact fue
     }
   }
   // fuel: exact at every limit through a fused loop test
-  const mod = compileModule(bytes);
-  const full = instantiate(mod, {});
-  const run = (inst: typeof full) =>
-    (inst.exports.ri_lt_s_0 as (...a: number[]) => number)(0, 1, 0);
-  const want = run(full), total = full.fuelUsed();
+  const total = assertEveryFuelLimit(
+    compileModule(bytes),
+    (inst) => (inst.exports.ri_lt_s_0 as (...a: number[]) => number)(0, 1, 0),
+  );
   assertEquals(total, 7 * 15 + 5);
-  for (let limit = 0; limit <= total; limit++) {
-    const inst = instantiate(mod, {}, { fuel: limit });
-    if (limit < total) assertThrows(() => run(inst), FuelExhausted);
-    else assertEquals(run(inst), want);
-    assertEquals(inst.fuelUsed(), limit);
-  }
 });
 
 Deno.test("i32.sub of a constant runs as an add of its negation: V8 results, same fuel", async () => {
@@ -287,17 +305,11 @@ Deno.test("a move before a loop step + br_if ne (MOV_ADDI_BR_NE) equal V8, exact
   // fuel: exact at every limit through the fused loop test
   const mod = compileModule(bytes);
   for (const name of ["prev", "over"]) {
-    const full = instantiate(mod, {});
-    const run = (inst: typeof full) =>
-      (inst.exports[name] as (i: number) => number)(name === "prev" ? 21 : 22);
-    const want = run(full), total = full.fuelUsed();
+    const total = assertEveryFuelLimit(
+      mod,
+      (inst) => (inst.exports[name] as (i: number) => number)(name === "prev" ? 21 : 22),
+    );
     assertEquals(total, 3 * (name === "prev" ? 13 : 17) + 5, name);
-    for (let limit = 0; limit <= total; limit++) {
-      const inst = instantiate(mod, {}, { fuel: limit });
-      if (limit < total) assertThrows(() => run(inst), FuelExhausted);
-      else assertEquals(run(inst), want);
-      assertEquals(inst.fuelUsed(), limit);
-    }
   }
 });
 
@@ -334,17 +346,9 @@ Deno.test("moves merged into a branch (COPY32N_BR) equal V8, with exact fuel", a
     assertEquals(e.interp.sel(c, 3, 4), e.v8.sel(c, 3, 4));
     assertEquals(e.fuelUsed() - before, c ? 13 : 9);
   }
-  const mod = compileModule(bytes);
-  const full = instantiate(mod, {});
-  (full.exports.fib as (n: number) => number)(3);
-  const total = full.fuelUsed();
-  for (let limit = 0; limit <= total; limit++) {
-    const inst = instantiate(mod, {}, { fuel: limit });
-    const run = () => (inst.exports.fib as (n: number) => number)(3);
-    if (limit < total) assertThrows(run, FuelExhausted);
-    else assertEquals(run(), 2);
-    assertEquals(inst.fuelUsed(), limit);
-  }
+  const run = (inst: InterpInstance) => (inst.exports.fib as (n: number) => number)(3);
+  assertEquals(run(instantiate(compileModule(bytes), {})), 2);
+  assertEveryFuelLimit(compileModule(bytes), run);
 });
 
 Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruction", async () => {
@@ -449,14 +453,11 @@ Deno.test("in-place shift-xor chains (XSH) equal V8, exact fuel, also cut by fue
     for (const a of VALS) assertEquals(e.interp.gen(a, n), e.v8.gen(a, n), `gen(${a}, ${n})`);
   }
   // a fuel limit anywhere inside the chain stops with exactly that much fuel used
-  for (let limit = 1; limit < 21; limit++) {
-    const it = instantiate(compileModule(bytes), {}, { fuel: limit });
-    assertThrows(
-      () => (it.exports.xorshift32 as (a: number, b: number) => number)(5, 7),
-      FuelExhausted,
-    );
-    assertEquals(it.fuelUsed(), limit);
-  }
+  const total = assertEveryFuelLimit(
+    compileModule(bytes),
+    (inst) => (inst.exports.xorshift32 as (a: number, b: number) => number)(5, 7),
+  );
+  assertEquals(total, 21);
 });
 
 Deno.test("the majority function (MAJ) equals V8 and counts every instruction", async () => {
@@ -516,12 +517,11 @@ Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit"
       assertEquals(e.interp[name](a, ~a, 0x7fffffff), e.v8[name](a, ~a, 0x7fffffff), name);
       assertEquals(e.fuelUsed() - before, fuel[name], `${name}: fuel`);
     }
-    for (let limit = 1; limit < fuel[name]; limit++) {
-      const it = instantiate(compileModule(bytes), {}, { fuel: limit });
-      const run = it.exports[name] as (a: number, b: number, c: number) => number;
-      assertThrows(() => run(1, 2, 3), FuelExhausted);
-      assertEquals(it.fuelUsed(), limit);
-    }
+    const total = assertEveryFuelLimit(
+      compileModule(bytes),
+      (inst) => (inst.exports[name] as (a: number, b: number, c: number) => number)(1, 2, 3),
+    );
+    assertEquals(total, fuel[name]);
   }
 });
 
