@@ -15,6 +15,7 @@ import { multiaddr } from "@multiformats/multiaddr";
 import WebSocket from "ws";
 import type { KeyPair } from "../shared/crypto/mod.ts";
 import type { PhaseLibp2p } from "../shared/node/mod.ts";
+import { GOSSIPSUB_OPTIONS } from "../shared/protocol/mod.ts";
 import { PhaseError } from "../shared/errors.ts";
 
 // @libp2p/websockets dials with the global WebSocket. Deno's own client leaves
@@ -53,12 +54,7 @@ export async function startClientNode(
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        // All local peers share one IP; colocation scoring would mute them.
-        scoreParams: { IPColocationFactorWeight: 0 },
-        maxInboundDataLength: 1024 * 1024,
-      }),
+      pubsub: gossipsub(GOSSIPSUB_OPTIONS),
     },
   });
   const until = Date.now() + (options.timeoutMs ?? 10_000);

@@ -27,7 +27,12 @@ import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
 import { multiaddr } from "@multiformats/multiaddr";
 import WebSocket from "ws";
 import type { KeyPair } from "../shared/crypto/mod.ts";
-import { decodeAnnouncement, JOB_TOPIC, PEER_TOPIC } from "../shared/protocol/mod.ts";
+import {
+  decodeAnnouncement,
+  GOSSIPSUB_OPTIONS,
+  JOB_TOPIC,
+  PEER_TOPIC,
+} from "../shared/protocol/mod.ts";
 import { validateManifestAsync } from "../shared/manifest/mod.ts";
 
 // Outbound dials (to other relays) use the global WebSocket; Deno's own
@@ -75,15 +80,7 @@ export async function createRelayNode(keyPair: KeyPair, options: RelayNodeOption
         maxInboundHopStreams: 1024,
         maxOutboundStopStreams: 1024,
       }),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        D: 8,
-        Dlo: 6,
-        Dhi: 16,
-        Dout: 2,
-        maxInboundDataLength: 1024 * 1024,
-        scoreParams: { IPColocationFactorWeight: 0 },
-      }),
+      pubsub: gossipsub({ ...GOSSIPSUB_OPTIONS, D: 8, Dlo: 6, Dhi: 16, Dout: 2 }),
     },
   });
   const pubsub = node.services.pubsub;

@@ -10,3 +10,4 @@ export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./messages.ts";
 export * from "./channel.ts";
+export * from "./gossip.ts";

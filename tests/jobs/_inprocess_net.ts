@@ -20,7 +20,7 @@ import {
   type PhaseLibp2p,
   startExecutorNode,
 } from "../../shared/node/mod.ts";
-import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
+import { GOSSIPSUB_OPTIONS, JOB_TOPIC } from "../../shared/protocol/mod.ts";
 
 /** Runs jobs in this thread with the shared executor (no Worker). */
 export const execute: ExecuteJob = async (module, manifest, inputs) => {
@@ -42,10 +42,7 @@ export async function startRelay() {
       relay: circuitRelayServer({
         reservations: { maxReservations: 100, defaultDataLimit: 1n << 30n },
       }),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        scoreParams: { IPColocationFactorWeight: 0 },
-      }),
+      pubsub: gossipsub(GOSSIPSUB_OPTIONS),
     },
   });
   relay.services.pubsub.subscribe(JOB_TOPIC);

@@ -17,7 +17,7 @@ import { privateKeyFromRaw } from "@libp2p/crypto/keys";
 import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
 import type { KeyPair } from "../../shared/crypto/mod.ts";
 import type { PhaseLibp2p } from "../../shared/node/mod.ts";
-import { PEER_TOPIC } from "../../shared/protocol/mod.ts";
+import { GOSSIPSUB_OPTIONS, PEER_TOPIC } from "../../shared/protocol/mod.ts";
 
 /** Options of {@linkcode startBrowserNode}. */
 export interface BrowserNodeOptions {
@@ -96,12 +96,7 @@ export async function startBrowserNode(
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        // Tabs behind one NAT share an IP; colocation scoring would mute them.
-        scoreParams: { IPColocationFactorWeight: 0 },
-        maxInboundDataLength: 1024 * 1024,
-      }),
+      pubsub: gossipsub(GOSSIPSUB_OPTIONS),
     },
   }) as unknown as PhaseLibp2p;
 
