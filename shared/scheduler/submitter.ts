@@ -277,6 +277,40 @@ export async function createSubmitter(
         }
       }
 
+      // How long an executor gets for its result: the job's timeout plus a
+      // margin, within the job's deadline.
+      function resultWaitMs(): number {
+        return Math.min(
+          manifest.limits.timeoutMs + RESULT_MARGIN_MS,
+          Math.max(0, manifest.deadline - Date.now()),
+        );
+      }
+
+      // A verified result (its executor already out of the in-flight maps):
+      // recorded, then counted toward the quorum unless the job is over.
+      function succeeded(attempt: AttemptReport, success: Success, started: number) {
+        attempt.outputSha256 = success.receipt.outputSha256;
+        attempt.outcome = "pending";
+        attempt.ms = Date.now() - started;
+        attempts.push(attempt);
+        if (finished) return;
+        successes.push(success);
+        progress({ event: "result", executor: attempt.executor, detail: success.output.status });
+        checkQuorum();
+        if (!finished && needed() > inflight()) replace();
+      }
+
+      // A failed attempt (its executor already out of the in-flight maps):
+      // recorded and replaced unless the job is over.
+      function failed(attempt: AttemptReport, err: unknown, started: number) {
+        attempt.reason = err instanceof PhaseError ? `${err.code}: ${err.message}` : errText(err);
+        attempt.ms = Date.now() - started;
+        if (finished) return;
+        attempts.push(attempt);
+        progress({ event: "failed", executor: attempt.executor, detail: attempt.reason });
+        replace();
+      }
+
       // Starts edge attempts while executors are missing, then announces on
       // libp2p for the rest; without libp2p, fails once nothing is left.
       function replace() {
@@ -300,10 +334,7 @@ export async function createSubmitter(
         const attempt: AttemptReport = { executor, outcome: "failed" };
         const started = Date.now();
         progress({ event: "assigned", executor, detail: edge.url });
-        const waitMs = Math.min(
-          manifest.limits.timeoutMs + RESULT_MARGIN_MS,
-          Math.max(0, manifest.deadline - Date.now()),
-        );
+        const waitMs = resultWaitMs();
         const timer = setTimeout(
           () => controller.abort(new Error(`no result within ${waitMs} ms`)),
           waitMs,
@@ -332,24 +363,11 @@ export async function createSubmitter(
             blobs,
             executor,
           );
-          attempt.outputSha256 = success.receipt.outputSha256;
-          attempt.outcome = "pending";
-          attempt.ms = Date.now() - started;
-          attempts.push(attempt);
           edgeActive.delete(executor);
-          if (finished) return;
-          successes.push(success);
-          progress({ event: "result", executor, detail: success.output.status });
-          checkQuorum();
-          if (!finished && needed() > inflight()) replace();
+          succeeded(attempt, success, started);
         } catch (err) {
-          attempt.reason = err instanceof PhaseError ? `${err.code}: ${err.message}` : errText(err);
-          attempt.ms = Date.now() - started;
           edgeActive.delete(executor);
-          if (finished) return;
-          attempts.push(attempt);
-          progress({ event: "failed", executor, detail: attempt.reason });
-          replace();
+          failed(attempt, err, started);
         } finally {
           clearTimeout(timer);
         }
@@ -411,32 +429,17 @@ export async function createSubmitter(
             blobs,
           );
           progress({ event: "assigned", executor });
-          const waitMs = Math.min(
-            manifest.limits.timeoutMs + RESULT_MARGIN_MS,
-            Math.max(0, manifest.deadline - Date.now()),
-          );
-          const { message, blobs: out } = await channel.expect(["result"], { timeoutMs: waitMs });
+          const { message, blobs: out } = await channel.expect(["result"], {
+            timeoutMs: resultWaitMs(),
+          });
           const success = await verifyResult(manifest, message, out, executor);
-          attempt.outputSha256 = success.receipt.outputSha256;
-          attempt.outcome = "pending";
-          attempt.ms = Date.now() - started;
-          attempts.push(attempt);
           active.delete(executor);
           await channel.close();
-          if (finished) return;
-          successes.push(success);
-          progress({ event: "result", executor, detail: success.output.status });
-          checkQuorum();
-          if (!finished && needed() > inflight()) replace();
+          succeeded(attempt, success, started);
         } catch (err) {
-          attempt.reason = errText(err);
-          attempt.ms = Date.now() - started;
-          if (!finished) attempts.push(attempt);
           active.delete(executor);
-          channel.abort(attempt.reason);
-          if (finished) return;
-          progress({ event: "failed", executor, detail: attempt.reason });
-          replace(); // find a replacement
+          channel.abort(errText(err));
+          failed(attempt, err, started);
         }
       }
 
