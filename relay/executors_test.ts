@@ -2,14 +2,8 @@ import { assertEquals } from "../shared/testing/mod.ts";
 import { generateKeyPair } from "../shared/crypto/mod.ts";
 import { signExecutorRecord } from "../shared/edge/mod.ts";
 import { createExecutorRegistry } from "./executors.ts";
+import { EDGE_LIMITS as limits } from "../shared/edge/testdata/limits.ts";
 
-const limits = {
-  memoryMb: 64,
-  timeoutMs: 30_000,
-  maxOutputBytes: 1 << 20,
-  moduleBytes: 1 << 20,
-  bodyBytes: 1 << 21,
-};
 const fields = {
   url: "https://edge.example",
   runtime: "cloudflare" as const,

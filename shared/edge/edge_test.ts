@@ -2,14 +2,7 @@ import { assertEquals, assertThrows } from "../testing/mod.ts";
 import { generateKeyPair } from "../crypto/mod.ts";
 import { PhaseError } from "../errors.ts";
 import { decodeFrame, encodeFrame, signExecutorRecord, verifyExecutorRecord } from "./mod.ts";
-
-const limits = {
-  memoryMb: 64,
-  timeoutMs: 30_000,
-  maxOutputBytes: 1 << 20,
-  moduleBytes: 1 << 20,
-  bodyBytes: 1 << 21,
-};
+import { EDGE_LIMITS as limits } from "./testdata/limits.ts";
 
 Deno.test("frame: round trip, empty parts, and every malformation is frame_invalid", () => {
   const parts: [string, Uint8Array][] = [["module", new Uint8Array([1, 2, 3])], [
