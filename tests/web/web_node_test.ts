@@ -57,7 +57,20 @@ async function rig(relayArgs: string[] = [], stateDir?: string): Promise<Rig> {
     async close() {
       await browser.close().catch(() => {});
       await relay.stop().catch(() => {});
+      await Deno.remove(home, { recursive: true }).catch(() => {});
     },
+  };
+}
+
+/** A test body run with a fresh rig, closed afterwards whatever happens. */
+function withRig(fn: (r: Rig) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const r = await rig();
+    try {
+      await fn(r);
+    } finally {
+      await r.close();
+    }
   };
 }
 
@@ -100,9 +113,8 @@ async function receiptExecutors(page: Page): Promise<(string | null)[]> {
 }
 
 webTest(import.meta.url, {
-  async "two tabs connect directly over WebRTC and run CLI jobs with verified receipts"() {
-    const r = await rig();
-    try {
+  "two tabs connect directly over WebRTC and run CLI jobs with verified receipts": withRig(
+    async (r) => {
       const a = await openTab(r.browser, r.relay.httpUrl);
       const b = await openTab(r.browser, r.relay.httpUrl);
       const [ida, idb] = [await tabPeerId(a), await tabPeerId(b)];
@@ -139,14 +151,11 @@ webTest(import.meta.url, {
         }
       }
       assertEquals((await tabRan(a)) + (await tabRan(b)), 4);
-    } finally {
-      await r.close();
-    }
-  },
+    },
+  ),
 
-  async "a job from tab A's submit form runs on tab B and shows verified output in A"() {
-    const r = await rig();
-    try {
+  "a job from tab A's submit form runs on tab B and shows verified output in A": withRig(
+    async (r) => {
       const a = await openTab(r.browser, r.relay.httpUrl);
       const b = await openTab(r.browser, r.relay.httpUrl);
       const idb = await tabPeerId(b);
@@ -163,81 +172,75 @@ webTest(import.meta.url, {
       await b.locator("#jobs tr button").first().click();
       await b.click("#verify-receipt");
       assertMatch(await b.locator("#verify-result").innerText(), /receipt verified/);
-    } finally {
-      await r.close();
-    }
-  },
+    },
+  ),
 
-  async "a tab's submit form runs a job on an edge worker registered with the relay"() {
-    const r = await rig();
-    const edgeKey = generateKeyPair();
-    const edgePeerId = peerIdFromPublicKey(edgeKey.publicKey);
-    const served = await startDenoServe({
-      PHASE_NODE_KEY: encodeKeyFile(edgeKey),
-      PHASE_OPEN: "true",
-      PHASE_RELAYS: r.relay.httpUrl,
-    });
-    try {
-      // The Deno Deploy entry registers with its relays on its first request.
-      await (await fetch(`${served.url}/health`)).body?.cancel();
-      const until = Date.now() + 10_000;
-      let listed = false;
-      while (!listed && Date.now() < until) {
-        const { executors } = await (await fetch(`${r.relay.httpUrl}/v1/executors`)).json();
-        listed = executors.some((e: { executorPeerId: string }) => e.executorPeerId === edgePeerId);
-        if (!listed) await new Promise((res) => setTimeout(res, 100));
-      }
-      assert(listed, "the edge worker did not register");
-      const a = await openTab(r.browser, r.relay.httpUrl);
-      await submitFromForm(a, HELLO, "to the edge");
-      assertMatch(await a.locator("#submit-output").innerText(), /arg\[3\]=edge/);
-      const executors = await receiptExecutors(a);
-      assertEquals(executors, [edgePeerId]);
-      assertMatch(await a.locator("#submit-receipts").innerText(), /deno-deploy\/v8/);
-    } finally {
-      await served.stop();
-      await r.close();
-    }
-  },
-
-  async "closing a tab mid-job: the job completes on another tab"() {
-    const r = await rig();
-    try {
-      const a = await openTab(r.browser, r.relay.httpUrl);
-      const b = await openTab(r.browser, r.relay.httpUrl);
-      const pages = [a, b];
-      const ids = [await tabPeerId(a), await tabPeerId(b)];
-      const job = submit(r, [SHA, "--timeout-ms", "60000", "--", "256"]);
-      // Close whichever tab starts the job.
-      const started = Date.now();
-      let closed = -1;
-      while (closed < 0 && Date.now() - started < 20_000) {
-        for (let i = 0; i < 2; i++) {
-          const busy = await pages[i].evaluate(() =>
-            (globalThis as unknown as { phase: { host: { busy: number } } }).phase.host.busy
+  "a tab's submit form runs a job on an edge worker registered with the relay": withRig(
+    async (r) => {
+      const edgeKey = generateKeyPair();
+      const edgePeerId = peerIdFromPublicKey(edgeKey.publicKey);
+      const served = await startDenoServe({
+        PHASE_NODE_KEY: encodeKeyFile(edgeKey),
+        PHASE_OPEN: "true",
+        PHASE_RELAYS: r.relay.httpUrl,
+      });
+      try {
+        // The Deno Deploy entry registers with its relays on its first request.
+        await (await fetch(`${served.url}/health`)).body?.cancel();
+        const until = Date.now() + 10_000;
+        let listed = false;
+        while (!listed && Date.now() < until) {
+          const { executors } = await (await fetch(`${r.relay.httpUrl}/v1/executors`)).json();
+          listed = executors.some((e: { executorPeerId: string }) =>
+            e.executorPeerId === edgePeerId
           );
-          if (busy > 0) {
-            closed = i;
-            break;
-          }
+          if (!listed) await new Promise((res) => setTimeout(res, 100));
         }
-        if (closed < 0) await new Promise((res) => setTimeout(res, 50));
+        assert(listed, "the edge worker did not register");
+        const a = await openTab(r.browser, r.relay.httpUrl);
+        await submitFromForm(a, HELLO, "to the edge");
+        assertMatch(await a.locator("#submit-output").innerText(), /arg\[3\]=edge/);
+        const executors = await receiptExecutors(a);
+        assertEquals(executors, [edgePeerId]);
+        assertMatch(await a.locator("#submit-receipts").innerText(), /deno-deploy\/v8/);
+      } finally {
+        await served.stop();
       }
-      assert(closed >= 0, "no tab started the job");
-      await pages[closed].context().close();
-      const out = await job;
-      assertEquals(out.code, 0, out.stderr);
-      assertEquals(out.json.status, "ok");
-      assertEquals(out.json.receipts[0].executorPeerId, ids[1 - closed]);
-      assertMatch(out.json.stdout.data, /^sha256\(256 MiB\) = [0-9a-f]{64}/);
-    } finally {
-      await r.close();
-    }
-  },
+    },
+  ),
 
-  async "an infinite loop in a tab ends in timeout while the tab's UI stays responsive"() {
-    const r = await rig();
-    try {
+  "closing a tab mid-job: the job completes on another tab": withRig(async (r) => {
+    const a = await openTab(r.browser, r.relay.httpUrl);
+    const b = await openTab(r.browser, r.relay.httpUrl);
+    const pages = [a, b];
+    const ids = [await tabPeerId(a), await tabPeerId(b)];
+    const job = submit(r, [SHA, "--timeout-ms", "60000", "--", "256"]);
+    // Close whichever tab starts the job.
+    const started = Date.now();
+    let closed = -1;
+    while (closed < 0 && Date.now() - started < 20_000) {
+      for (let i = 0; i < 2; i++) {
+        const busy = await pages[i].evaluate(() =>
+          (globalThis as unknown as { phase: { host: { busy: number } } }).phase.host.busy
+        );
+        if (busy > 0) {
+          closed = i;
+          break;
+        }
+      }
+      if (closed < 0) await new Promise((res) => setTimeout(res, 50));
+    }
+    assert(closed >= 0, "no tab started the job");
+    await pages[closed].context().close();
+    const out = await job;
+    assertEquals(out.code, 0, out.stderr);
+    assertEquals(out.json.status, "ok");
+    assertEquals(out.json.receipts[0].executorPeerId, ids[1 - closed]);
+    assertMatch(out.json.stdout.data, /^sha256\(256 MiB\) = [0-9a-f]{64}/);
+  }),
+
+  "an infinite loop in a tab ends in timeout while the tab's UI stays responsive": withRig(
+    async (r) => {
       const a = await openTab(r.browser, r.relay.httpUrl);
       const job = submit(r, [LOOP, "--timeout-ms", "3000"]);
       await a.waitForFunction(
@@ -270,14 +273,11 @@ webTest(import.meta.url, {
       await a.waitForFunction(`globalThis.phase.host.busy === 0`, { timeout: 5_000 });
       const after = await submit(r, [HELLO]);
       assertEquals(after.json?.status, "ok", after.stderr);
-    } finally {
-      await r.close();
-    }
-  },
+    },
+  ),
 
-  async "service worker: the app shell loads with the relay down; a module is fetched once; identity persists"() {
-    const r = await rig();
-    try {
+  "service worker: the app shell loads with the relay down; a module is fetched once; identity persists":
+    withRig(async (r) => {
       const a = await openTab(r.browser, r.relay.httpUrl);
       await a.waitForFunction(`navigator.serviceWorker.controller !== null`, { timeout: 10_000 });
       const module = await Deno.readFile(HELLO);
@@ -312,10 +312,7 @@ webTest(import.meta.url, {
       await a.waitForFunction(`document.getElementById("state")?.textContent !== "loading"`, {
         timeout: 10_000,
       });
-    } finally {
-      await r.close();
-    }
-  },
+    }),
 
   async "relay restart: tabs reconnect and take jobs again within 10 s"() {
     const first = await rig();
@@ -361,24 +358,19 @@ webTest(import.meta.url, {
     }
   },
 
-  async "a screenshot of the UI with two peers and a few jobs"() {
-    const r = await rig();
-    try {
-      const a = await openTab(r.browser, r.relay.httpUrl);
-      const b = await openTab(r.browser, r.relay.httpUrl);
-      await waitDirect(a, await tabPeerId(b));
-      for (let i = 0; i < 3; i++) assertEquals((await submit(r, [HELLO, "--", String(i)])).code, 0);
-      await a.setViewportSize({ width: 1280, height: 900 });
-      await a.locator("#jobs tr button").first().click().catch(() => {});
-      const path = `${await Deno.makeTempDir({ prefix: "phase-shot-" })}/web-node.png`;
-      await a.screenshot({ path, fullPage: true });
-      const png = await Deno.readFile(path);
-      assertEquals([...png.slice(1, 4)], [0x50, 0x4e, 0x47]);
-      assert(png.length > 20_000, `screenshot is ${png.length} bytes`);
-      assertEquals(await a.locator("#state").innerText(), "connected");
-      console.log(`screenshot: ${path}`);
-    } finally {
-      await r.close();
-    }
-  },
+  "a screenshot of the UI with two peers and a few jobs": withRig(async (r) => {
+    const a = await openTab(r.browser, r.relay.httpUrl);
+    const b = await openTab(r.browser, r.relay.httpUrl);
+    await waitDirect(a, await tabPeerId(b));
+    for (let i = 0; i < 3; i++) assertEquals((await submit(r, [HELLO, "--", String(i)])).code, 0);
+    await a.setViewportSize({ width: 1280, height: 900 });
+    await a.locator("#jobs tr button").first().click().catch(() => {});
+    const path = `${await Deno.makeTempDir({ prefix: "phase-shot-" })}/web-node.png`;
+    await a.screenshot({ path, fullPage: true });
+    const png = await Deno.readFile(path);
+    assertEquals([...png.slice(1, 4)], [0x50, 0x4e, 0x47]);
+    assert(png.length > 20_000, `screenshot is ${png.length} bytes`);
+    assertEquals(await a.locator("#state").innerText(), "connected");
+    console.log(`screenshot: ${path}`);
+  }),
 });
