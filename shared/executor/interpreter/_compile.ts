@@ -28,7 +28,7 @@ import {
   type ModuleDef,
   Reader,
 } from "./_decode.ts";
-import { FUSE_OP1, FUSE_OP2, Misc, Op, opLength, PACK, pack3 } from "./_ops.ts";
+import { FUSE_OP1, FUSE_OP2, Misc, Op, opLength, PACK, pack3, packsDestination } from "./_ops.ts";
 import { WasmCompileError } from "./errors.ts";
 
 /** Compiled code for a whole module. */
@@ -1308,7 +1308,7 @@ class Emitter {
    */
   retarget(pc: number, w: number): boolean {
     const op = this.code[pc];
-    if (op >= Op.FUSE_RI && op < Op.LOAD_ADDI || op >= Op.DUAL && op < Op.TRIPLE + 25) {
+    if (packsDestination(op)) {
       if (w >= PACK) return false;
       this.code[pc + 1] = (this.code[pc + 1] & ~(PACK - 1)) | w;
       return true;

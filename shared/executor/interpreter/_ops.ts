@@ -132,6 +132,16 @@ export const Op = {
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
 export const PACK = 1024;
 
+/**
+ * Whether the op at hand keeps its destination in the low bits of a packed
+ * first operand (`pack3(dst, ...)`) rather than as a whole word: a new packed
+ * op must be listed here, or redirecting its result to a local corrupts it.
+ */
+export function packsDestination(op: number): boolean {
+  return op >= Op.FUSE_RI && op < Op.LOAD_ADDI || op >= Op.DUAL && op < Op.TRIPLE + 25 ||
+    op === Op.MAJ;
+}
+
 /** `a | b << 10 | c << 20` (each below PACK). */
 export function pack3(a: number, b: number, c: number): number {
   return a | b << 10 | c << 20;

@@ -470,6 +470,13 @@ Deno.test("the majority function (MAJ) equals V8 and counts every instruction", 
     ["other", `${first} local.get 0 local.get 2 i32.and i32.xor`, 9, false],
     // the sum goes on: MAJ, then its result is added to a local
     ["sum", `${first} local.get 1 local.get 2 i32.and i32.xor local.get 0 i32.add`, 11, true],
+    // the result set to a local (the MAJ's packed destination is redirected)
+    [
+      "set",
+      `${first} local.get 1 local.get 2 i32.and i32.xor local.set 1 local.get 1 local.get 0 i32.add`,
+      13,
+      true,
+    ],
   ];
   const bytes = await wat(
     `(module ${
