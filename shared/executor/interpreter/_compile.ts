@@ -1282,7 +1282,7 @@ class Emitter {
     this.remap(pc, pp);
     this.remap(pc + 3, pc); // the local.set: carried by the op after the XSH
     this.lastOpPc = pp;
-    this.prevOpPc = -1;
+    this.prevOpPc = this.lastPure = -1;
   }
 
   /**
@@ -1299,7 +1299,7 @@ class Emitter {
     code[pp] = Op.ADD2;
     this.remap(pc, pp);
     this.lastOpPc = pp;
-    this.prevOpPc = -1;
+    this.prevOpPc = this.lastPure = -1;
   }
 
   /**
