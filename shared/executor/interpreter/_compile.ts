@@ -287,21 +287,13 @@ class Emitter {
     this.ensureBlock();
     const last = this.lastOpPc;
     const code = this.code;
-    if (words[0] === Op.COPY32 && last > this.blockPc) {
+    const moves = words[0] === Op.COPY32 ? this.trailingMoves() : null;
+    if (moves !== null && moves.length >= 4) {
       // three or more 32-bit moves in a row: one COPY32N
-      if (code[last] === Op.COPY32X2 && last === code.length - 5) {
-        const moves = code.slice(last + 1);
-        code.length = last;
-        code.push(Op.COPY32N, 3, ...moves, words[1], words[2]);
-        this.lastPure = this.lastCmp = -1;
-        return last;
-      }
-      if (code[last] === Op.COPY32N && last + 2 + 2 * code[last + 1] === code.length) {
-        code[last + 1]++;
-        code.push(words[1], words[2]);
-        this.lastPure = this.lastCmp = -1;
-        return last;
-      }
+      code.length = last;
+      code.push(Op.COPY32N, moves.length / 2 + 1, ...moves, words[1], words[2]);
+      this.lastPure = this.lastCmp = -1;
+      return last;
     }
     if (
       (words[0] === Op.COPY32 || words[0] === Op.COPY64) && last > this.blockPc &&
@@ -328,25 +320,31 @@ class Emitter {
   emitBr(): [number, number] {
     this.ensureBlock();
     const code = this.code, last = this.lastOpPc;
-    if (last > this.blockPc) {
-      const op = code[last];
-      let moves: number[] | null = null;
-      if (
-        (op === Op.COPY32 && last === code.length - 3) ||
-        (op === Op.COPY32X2 && last === code.length - 5)
-      ) moves = code.slice(last + 1);
-      else if (op === Op.COPY32N && last + 2 + 2 * code[last + 1] === code.length) {
-        moves = code.slice(last + 2);
-      }
-      if (moves !== null) {
-        code.length = last;
-        code.push(Op.COPY32N_BR, moves.length / 2, ...moves, 0);
-        this.lastPure = this.lastCmp = -1;
-        return [last, code.length - 1];
-      }
+    const moves = this.trailingMoves();
+    if (moves !== null) {
+      code.length = last;
+      code.push(Op.COPY32N_BR, moves.length / 2, ...moves, 0);
+      this.lastPure = this.lastCmp = -1;
+      return [last, code.length - 1];
     }
     const pc = this.emit(Op.BR, 0);
     return [pc, pc + 1];
+  }
+  /**
+   * The [dst, src] words of the open block's last op when it is a run of
+   * 32-bit moves (COPY32, COPY32X2 or COPY32N) at the end of the code, else null.
+   */
+  trailingMoves(): number[] | null {
+    const code = this.code, last = this.lastOpPc, op = code[last];
+    if (last <= this.blockPc) return null;
+    if (
+      (op === Op.COPY32 && last === code.length - 3) ||
+      (op === Op.COPY32X2 && last === code.length - 5)
+    ) return code.slice(last + 1);
+    if (op === Op.COPY32N && last + 2 + 2 * code[last + 1] === code.length) {
+      return code.slice(last + 2);
+    }
+    return null;
   }
   /** Moves the block's instructions carried by the op at `from` to the op at `to` (after fusion). */
   remap(from: number, to: number) {
@@ -1157,10 +1155,8 @@ class Emitter {
       (code[prev + 1] & (PACK - 1)) === this.slotWord(prevEntry)
     ) {
       // i32.add of a TRIPLE's result: the TRIPLE adds the other operand
-      let other;
-      if (bi === prevEntry && this.pk[1] === 0 && this.pk[0] !== 2) other = 0;
-      else if (ai === prevEntry && this.pk[0] === 0 && this.pk[1] !== 2) other = 1;
-      else return false;
+      const other = this.otherOperand(ai, bi, prevEntry);
+      if (other < 0) return false;
       const dst = this.slotWord(d);
       if (dst >= PACK) return false;
       const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
@@ -1177,10 +1173,8 @@ class Emitter {
     const ri = p >= Op.ARITH_RI && p <= Op.ARITH_RI + 14;
     const k1 = FUSE_OP1.indexOf(ri ? p - Op.ARITH_RI + 0x6a : p);
     if (k1 < 0) return false;
-    let other;
-    if (bi === prevEntry && this.pk[1] === 0 && this.pk[0] !== 2) other = 0;
-    else if (ai === prevEntry && this.pk[0] === 0 && this.pk[1] !== 2) other = 1;
-    else return false;
+    const other = this.otherOperand(ai, bi, prevEntry);
+    if (other < 0) return false;
     const oi = other === 0 ? ai : bi;
     const yLoc = this.pk[other] === 1 ? 2 * this.pv[other] : this.slotWord(oi);
     const dst = this.slotWord(d), x = code[prev + 2], z = code[prev + 3];
@@ -1245,6 +1239,17 @@ class Emitter {
     const pc = this.emitOp([(ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2, pack3(dst, y, x), z]);
     this.setPure(pc, d);
     return true;
+  }
+
+  /**
+   * Which operand of a binop (0 left, 1 right) is not the entry `fused`
+   * that the previous op computed, when the fused one is a stack slot and the
+   * other is not a constant; -1 when the pair cannot fuse.
+   */
+  otherOperand(ai: number, bi: number, fused: number): number {
+    if (bi === fused && this.pk[1] === 0 && this.pk[0] !== 2) return 0;
+    if (ai === fused && this.pk[0] === 0 && this.pk[1] !== 2) return 1;
+    return -1;
   }
 
   /**

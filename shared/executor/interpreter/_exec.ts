@@ -73,7 +73,9 @@ export class Machine {
   stackTop: number;
 
   /** The code: the same array as I. */
-  code: Int32Array;
+  get code(): Int32Array {
+    return this.I;
+  }
   fuelMap: Int32Array;
   entry: Int32Array;
   paramWords: Int32Array;
@@ -119,7 +121,7 @@ export class Machine {
     this.base = (cc.code.length + 1) & ~1;
     this.cap = this.base + (1 << 15);
     this.stackTop = this.base;
-    this.code = this.I = new Int32Array(this.cap);
+    this.I = new Int32Array(this.cap);
     this.I.set(cc.code);
     this.F = new Float32Array(this.I.buffer);
     this.D = new Float64Array(this.I.buffer);
@@ -146,7 +148,7 @@ export class Machine {
     const I = new Int32Array(cap);
     I.set(this.I);
     this.cap = cap;
-    this.code = this.I = I;
+    this.I = I;
     this.F = new Float32Array(I.buffer);
     this.D = new Float64Array(I.buffer);
     return true;
