@@ -16,6 +16,18 @@ const OP2 = ["add", "and", "or", "xor"];
 const IMMS = [0, 1, 5, 31, 32, 33, -1, 0x12345678];
 const VALS = [0, 1, -1, 7, 31, 32, 0x7fffffff, -0x80000000, 0x12345678, -0x5a5a5a5b];
 
+/** The pc of every op in `code` (walked by op length, so operand words never count as ops). */
+function opPcs(code: Int32Array): number[] {
+  const pcs = [];
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) pcs.push(pc);
+  return pcs;
+}
+
+/** How many ops in `code` satisfy `is` (given the op number and its pc). */
+function countOps(code: Int32Array, is: (op: number, pc: number) => boolean): number {
+  return opPcs(code).filter((pc) => is(code[pc], pc)).length;
+}
+
 /**
  * Runs `run` on a fresh instance under every fuel limit up to what a full run
  * uses: below it the run stops with FuelExhausted and exactly the limit used,
@@ -95,12 +107,9 @@ Deno.test("fused i32 pairs equal V8 and count every instruction", async () => {
   }
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
-  let fused = 0;
-  for (let pc = 0; pc < code.length; pc++) {
-    if (code[pc] >= Op.FUSE_RI && code[pc] < Op.LOAD_ADDI) fused++;
-  }
+  const fused = countOps(code, (op) => op >= Op.FUSE_RI && op < Op.LOAD_ADDI);
   assert(fused >= OP1.length * OP2.length * 20, `only ${fused} fused ops`);
-  const duals = [...code].filter((w) => w >= Op.DUAL && w < Op.DUAL + 20).length;
+  const duals = countOps(code, (op) => op >= Op.DUAL && op < Op.DUAL + 20);
   assert(duals >= 5 * OP2.length * 8, `only ${duals} DUAL ops`);
   const e = both(bytes);
   for (const [name, n] of counts) {
@@ -134,7 +143,7 @@ Deno.test("i32.load of (x + constant) equals V8: results, bounds traps and fuel"
     (data (i32.const 65528) "\\11\\12\\13\\14\\15\\16\\17\\18") ${fns.join("\n")})`,
   );
   const { code } = compileModule(bytes).code;
-  const fusedLoads = [...code].filter((w) => w === Op.LOAD_ADDI || w === Op.LOAD_ADD).length;
+  const fusedLoads = countOps(code, (op) => op === Op.LOAD_ADDI || op === Op.LOAD_ADD);
   assert(fusedLoads >= fns.length, `${fusedLoads} fused loads`);
   const e = both(bytes);
   for (let i = 0; i < KS.length; i++) {
@@ -188,7 +197,7 @@ Deno.test("runs of local moves (COPY32N) keep their order", async () => {
       local.get 0 i32.const 1000 i32.mul local.get 1 i32.const 100 i32.mul i32.add
       local.get 2 i32.const 10 i32.mul i32.add local.get 3 i32.add))`);
   const { code } = compileModule(bytes).code;
-  assert([...code].includes(Op.COPY32N));
+  assert(countOps(code, (op) => op === Op.COPY32N) > 0);
   const e = both(bytes);
   const before = e.fuelUsed();
   assertEquals(e.interp.rot(1, 2, 3, 4), e.v8.rot(1, 2, 3, 4));
@@ -223,7 +232,9 @@ Deno.test("loop counter step + compare + br_if (ADDI_BR_CMP) equal V8, exact fue
     local.get 3)`);
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
-  const fused = [...code].filter((w) => w >= Op.ADDI_BR_CMP_RI && w < Op.ADDI_BR_CMP + 10);
+  const fused = opPcs(code).filter((pc) =>
+    code[pc] >= Op.ADDI_BR_CMP_RI && code[pc] < Op.ADDI_BR_CMP + 10
+  );
   assert(fused.length >= 6 * CMPS.length + 2, `${fused.length} fused loop tests`);
   const e = both(bytes);
   const starts = [0, 1, 6, 7, 8, -3, -1, 0x7ffffffe, -0x80000000];
@@ -258,7 +269,7 @@ Deno.test("i32.sub of a constant runs as an add of its negation: V8 results, sam
     local.get 1)`);
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
-  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+  for (const pc of opPcs(code)) {
     assert(code[pc] !== Op.ARITH_RI + 1, `i32.sub immediate left at ${pc}`);
   }
   const e = both(bytes);
@@ -294,11 +305,7 @@ Deno.test("a move before a loop step + br_if ne (MOV_ADDI_BR_NE) equal V8, exact
       end
       local.get 1 i32.const 1000 i32.mul local.get 0 i32.add))`);
   const { code } = compileModule(bytes).code;
-  let n = 0;
-  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
-    if (code[pc] === Op.MOV_ADDI_BR_NE) n++;
-  }
-  assertEquals(n, 2);
+  assertEquals(countOps(code, (op) => op === Op.MOV_ADDI_BR_NE), 2);
   const e = both(bytes);
   for (const i of [0, 3, 27, -3]) assertEquals(e.interp.prev(i), e.v8.prev(i), `prev(${i})`);
   for (const i of [1, 4, 28, -2]) assertEquals(e.interp.over(i), e.v8.over(i), `over(${i})`);
@@ -334,7 +341,7 @@ Deno.test("moves merged into a branch (COPY32N_BR) equal V8, with exact fuel", a
       end
       local.get 1 i32.const 100 i32.mul local.get 2 i32.add))`);
   const { code } = compileModule(bytes).code;
-  assert([...code].includes(Op.COPY32N_BR));
+  assert(countOps(code, (op) => op === Op.COPY32N_BR) > 0);
   const e = both(bytes);
   for (const n of [0, 1, 2, 10, 40]) {
     const before = e.fuelUsed();
@@ -390,12 +397,10 @@ Deno.test("three shifts/rotates xor-ed (TRIPLE) equal V8 and count every instruc
   }
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
-  const triples = [...code].filter((w) => w >= Op.TRIPLE && w < Op.TRIPLE + 25).length;
+  const isTriple = (op: number) => op >= Op.TRIPLE && op < Op.TRIPLE + 25;
+  const triples = countOps(code, isTriple);
   assert(triples >= 25 * 12, `only ${triples} TRIPLE ops`);
-  let adds = 0;
-  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
-    if (code[pc] >= Op.TRIPLE && code[pc] < Op.TRIPLE + 25 && code[pc + 3] >= 0) adds++;
-  }
+  const adds = countOps(code, (op, pc) => isTriple(op) && code[pc + 3] >= 0);
   assert(adds >= 25 * 6, `only ${adds} TRIPLE ops with a fused i32.add`);
   const e = both(bytes);
   for (const [name, n] of names) {
@@ -434,10 +439,9 @@ Deno.test("in-place shift-xor chains (XSH) equal V8, exact fuel, also cut by fue
     local.get 0 i32.const 100 i32.load i32.add)`);
   const bytes = await wat(`(module ${fns.join("\n")})`);
   const { code } = compileModule(bytes).code;
-  const xsh: number[] = [];
-  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
-    if (code[pc] === Op.XSH) xsh.push(code[pc + 2] >= 1 << 18 ? 3 : 2);
-  }
+  const xsh = opPcs(code).filter((pc) => code[pc] === Op.XSH).map((pc) =>
+    code[pc + 2] >= 1 << 18 ? 3 : 2
+  );
   // xorshift32 3, two 2, four 3 (+ a lone step), five 3 + 2, signed: the two steps after
   // the shr_s, gen 3
   assertEquals(xsh, [3, 2, 3, 3, 2, 2, 3]);
@@ -486,7 +490,7 @@ Deno.test("the majority function (MAJ) equals V8 and counts every instruction", 
     })`,
   );
   const { code } = compileModule(bytes).code;
-  const majs = [...code].filter((w) => w === Op.MAJ).length;
+  const majs = countOps(code, (op) => op === Op.MAJ);
   assertEquals(majs, shapes.filter(([, , , m]) => m).length);
   const e = both(bytes);
   for (const [name, , n] of shapes) {
@@ -515,7 +519,7 @@ Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit"
       local.get 1 local.get 0 i32.add local.set 2
       local.get 2))`);
   const { code } = compileModule(bytes).code;
-  assertEquals([...code].filter((w) => w === Op.ADD2).length, 3);
+  assertEquals(countOps(code, (op) => op === Op.ADD2), 3);
   const e = both(bytes);
   const fuel: Record<string, number> = { indep: 11, dep: 11, three: 13 };
   for (const name of Object.keys(fuel)) {
