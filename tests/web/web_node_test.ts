@@ -309,7 +309,7 @@ webTest(import.meta.url, {
       await a.waitForSelector("h1");
       assertMatch(await a.locator("h1").innerText(), /Phase web node/);
       // The shell loaded from the cache and says it cannot reach the network.
-      await a.waitForFunction(`document.getElementById("state")?.textContent !== "loading"`, {
+      await a.waitForFunction(`document.getElementById("state")?.dataset.state === "failed"`, {
         timeout: 10_000,
       });
     }),
