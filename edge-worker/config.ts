@@ -13,7 +13,7 @@
  * | `PHASE_MAX_OUTPUT_BYTES` | largest `limits.maxOutputBytes` | 16 MiB |
  * | `PHASE_MAX_MODULE_BYTES` | largest module | 32 MiB |
  * | `PHASE_MAX_BODY_BYTES` | largest request body | 96 MiB |
- * | `PHASE_MAX_FUEL` | largest `limits.fuel`, and the budget of jobs without one (interp only) | 5e9 (Cloudflare: about 20 s of CPU at the 250 M instr/s measured in workerd, inside the default 30 s `cpu_ms`) |
+ * | `PHASE_MAX_FUEL` | largest `limits.fuel`, and the budget of jobs without one (interp only) | 5e9 (Cloudflare: 10-20 s of CPU at the 250-477 M instr/s measured in workerd, inside the default 30 s `cpu_ms`) |
  * | `PHASE_RELAYS` | relay HTTP URLs to register with (`POST /v1/executors`), comma separated | none |
  * | `PHASE_PUBLIC_URL` | this worker's public base URL for the registry | the first request's origin |
  * | `PHASE_RECORD_TTL_MS` | TTL of registry records | 600000 |
