@@ -34,15 +34,21 @@ export function edgeAccepts(edge: EdgeTarget, manifest: JobManifest): boolean {
 /** Lists the edge executors to use for a job. */
 export type EdgeSource = (signal?: AbortSignal) => Promise<EdgeTarget[]>;
 
-/** Fixed URLs; each executor's key is read once from its `GET /v1/info`. */
+/**
+ * Fixed URLs; each executor's key is read once from its `GET /v1/info`. An
+ * executor that does not answer is left out of this call and asked again on
+ * the next one (one broken URL must not hide the others).
+ */
 export function fixedEdges(urls: string[]): EdgeSource {
-  let known: Promise<EdgeTarget[]> | undefined;
-  return (signal) => {
-    known ??= Promise.all(urls.map(async (url) => {
-      const info = await fetchEdgeInfo(url, { signal });
-      return { url, executorPeerId: info.executorPeerId, limits: info.limits };
-    }));
-    return known;
+  const known = new Map<string, EdgeTarget>();
+  return async (signal) => {
+    await Promise.allSettled(
+      urls.filter((url) => !known.has(url)).map(async (url) => {
+        const info = await fetchEdgeInfo(url, { signal });
+        known.set(url, { url, executorPeerId: info.executorPeerId, limits: info.limits });
+      }),
+    );
+    return urls.flatMap((url) => known.get(url) ?? []);
   };
 }
 
