@@ -276,6 +276,24 @@ webTest(import.meta.url, {
     },
   ),
 
+  "a job whose submitter goes away stops in the tab: its Worker is terminated, the slot frees":
+    withRig(async (r) => {
+      const a = await openTab(r.browser, r.relay.httpUrl);
+      const busy = () =>
+        a.evaluate(() =>
+          (globalThis as unknown as { phase: { host: { busy: number } } }).phase.host.busy
+        );
+      // The submitter process is killed after 8 s; the guest would spin for 60.
+      const job = submit(r, [LOOP, "--timeout-ms", "60000"], 8_000);
+      await a.waitForFunction(`globalThis.phase.host.busy > 0`, undefined, { timeout: 8_000 });
+      await job;
+      assertEquals(await busy(), 1, "the guest still ran when its submitter went away");
+      // The Worker is terminated at once; its slot frees after the terminate tail (2 s).
+      await a.waitForFunction(`globalThis.phase.host.busy === 0`, undefined, { timeout: 10_000 });
+      const after = await submit(r, [HELLO]);
+      assertEquals(after.json?.status, "ok", after.stderr);
+    }),
+
   "service worker: the app shell loads with the relay down; a module is fetched once; identity persists":
     withRig(async (r) => {
       const a = await openTab(r.browser, r.relay.httpUrl);

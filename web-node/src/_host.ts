@@ -102,7 +102,11 @@ export class BrowserHost {
   }
 
   /** Runs one job in a Worker; resolves with its result (never rejects for guest behaviour). */
-  async run(module: Uint8Array, spec: JobSpec, options: { moduleKey?: string } = {}) {
+  async run(
+    module: Uint8Array,
+    spec: JobSpec,
+    options: { moduleKey?: string; signal?: AbortSignal } = {},
+  ) {
     const slot = await this.#acquire();
     const id = this.#nextId++;
     const timeoutMs = spec.limits?.timeoutMs ?? 30_000;
@@ -112,17 +116,28 @@ export class BrowserHost {
     let tail = 0;
     try {
       return await new Promise<JobResult>((resolve, reject) => {
-        const timer = setTimeout(() => {
+        // Ends the job without its Worker's answer: the Worker is terminated
+        // (a new one serves the next job); a live one burns on for `tailMs`.
+        const stop = (status: JobResult["status"], message: string, tailMs: number) => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener("abort", onAbort);
           worker.removeEventListener("message", onMessage);
           worker.terminate();
           slot.worker = undefined;
-          tail = TERMINATE_TAIL_MS;
-          resolve(ended("timeout", startedAt, `wall-clock limit of ${timeoutMs} ms reached`));
-        }, timeoutMs);
+          tail = tailMs;
+          resolve(ended(status, startedAt, message));
+        };
+        const timer = setTimeout(
+          () => stop("timeout", `wall-clock limit of ${timeoutMs} ms reached`, TERMINATE_TAIL_MS),
+          timeoutMs,
+        );
+        // The job was cancelled (or its submitter went away): nobody wants the result.
+        const onAbort = () => stop("timeout", "cancelled", TERMINATE_TAIL_MS);
         const onMessage = (event: MessageEvent<JobReply>) => {
           const reply = event.data;
           if (reply.id !== id) return;
           clearTimeout(timer);
+          options.signal?.removeEventListener("abort", onAbort);
           worker.removeEventListener("message", onMessage);
           if (reply.kind === "result") resolve(reply.result);
           else reject(new PhaseError("host_failed", `job worker failed: ${reply.message}`));
@@ -131,12 +146,10 @@ export class BrowserHost {
         worker.onerror = (event) => {
           // A Worker that dies (e.g. out of memory) is replaced.
           event.preventDefault();
-          clearTimeout(timer);
-          worker.removeEventListener("message", onMessage);
-          worker.terminate();
-          slot.worker = undefined;
-          resolve(ended("memory_limit", startedAt, `job worker died: ${event.message}`));
+          stop("memory_limit", `job worker died: ${event.message}`, 0);
         };
+        if (options.signal?.aborted) return onAbort();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
         const request: JobRequest = { id, module, spec, moduleKey: options.moduleKey };
         worker.postMessage(request);
       });

@@ -73,13 +73,14 @@ async function main(): Promise<void> {
     slots,
     enabled: contribute,
     fetchModule,
-    execute: async (module, manifest, inputs) => {
+    execute: async (module, manifest, inputs, { signal }) => {
       const started = performance.now();
       record("run", manifest.id);
       rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
       ui.renderJobs(rows);
       const result = await host.run(module, jobSpecFor(manifest, inputs), {
         moduleKey: manifest.module.sha256,
+        signal,
       });
       record("ran", manifest.id);
       const row = rows.get(manifest.id)!;
