@@ -131,16 +131,10 @@ const bench = new Miniflare({
   ],
 });
 const inWorkerd: Record<string, { ms: number; out: string; fuel?: number }> = {};
-// Untimed warm-up: workerd's start and each engine's first request (module
-// instantiation, the interpreter's first compile) stay out of the figures.
+// workerd's start stays out of the figures. No warm-up request: with one
+// (mib=0) per engine first, V8 measured the same and the interpreter slower
+// (27.5 s against 22.6-23.1 s over 64 MiB, session 4; see BENCHMARKS.md).
 await bench.ready;
-for (const engine of ["v8", "interp"]) {
-  await (await bench.dispatchFetch(`http://x/?engine=${engine}&mib=0`, {
-    method: "POST",
-    body: sha,
-  }))
-    .arrayBuffer();
-}
 for (const engine of ["v8", "interp"]) {
   const t = performance.now();
   const res = await bench.dispatchFetch(`http://x/?engine=${engine}&mib=${MIB}`, {
