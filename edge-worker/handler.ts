@@ -26,7 +26,7 @@
 
 import { PhaseError } from "../shared/errors.ts";
 import { sha256Hex } from "../shared/crypto/mod.ts";
-import { concatBytes, toBase64Url } from "../shared/encoding/mod.ts";
+import { readLimited, toBase64Url } from "../shared/encoding/mod.ts";
 import { type JobManifest, validateManifestAsync } from "../shared/manifest/mod.ts";
 import type { RuntimeKind } from "../shared/receipt/mod.ts";
 import { canCompileWasm, type Engine, type Guard, runJobSync } from "../shared/executor/mod.ts";
@@ -101,28 +101,15 @@ function defaultLog(level: string, msg: string, fields: Record<string, unknown> 
 }
 
 async function readBody(req: Request, max: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? NaN);
   const tooLarge = () =>
     new HttpError(413, "body_too_large", `request body above ${max} bytes`, {
       limit: "bodyBytes",
       max,
     });
-  if (declared > max) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = req.body.getReader();
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks, total);
+  if (Number(req.headers.get("content-length") ?? NaN) > max) throw tooLarge();
+  const body = await readLimited(req.body, max);
+  if (!body) throw tooLarge();
+  return body;
 }
 
 async function defaultFetchModule(url: string, maxBytes: number): Promise<Uint8Array> {

@@ -19,6 +19,7 @@ import {
   MAX_RECORD_TTL_MS,
   verifyExecutorRecord,
 } from "../shared/edge/mod.ts";
+import { readLimited, utf8Decode } from "../shared/encoding/mod.ts";
 import { PhaseError } from "../shared/errors.ts";
 import { jsonError } from "./module_store.ts";
 
@@ -60,11 +61,11 @@ export function createExecutorRegistry(options: ExecutorRegistryOptions = {}): E
       return Response.json({ executors: list() });
     }
     if (req.method !== "POST") return jsonError(405, "method_not_allowed", "GET or POST");
-    const text = await req.text();
-    if (text.length > MAX_BODY) return jsonError(413, "body_too_large", "record too large");
+    const bytes = await readLimited(req.body, MAX_BODY);
+    if (!bytes) return jsonError(413, "body_too_large", "record too large");
     let record: EdgeExecutorRecord;
     try {
-      record = verifyExecutorRecord(JSON.parse(text), {
+      record = verifyExecutorRecord(JSON.parse(utf8Decode(bytes)), {
         maxTtlMs: options.maxTtlMs ?? MAX_RECORD_TTL_MS,
       });
     } catch (err) {

@@ -8,6 +8,7 @@
  */
 
 import { sha256Hex } from "../shared/crypto/mod.ts";
+import { readLimited } from "../shared/encoding/mod.ts";
 import { parseRange } from "./releases.ts";
 
 const PREFIX = "/v1/modules/";
@@ -55,24 +56,9 @@ export function createModuleStore(
       await req.body?.cancel();
       return jsonError(413, "module_too_large", `modules are limited to ${options.maxBytes} bytes`);
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of req.body ?? []) {
-      size += chunk.length;
-      if (size > options.maxBytes) {
-        return jsonError(
-          413,
-          "module_too_large",
-          `modules are limited to ${options.maxBytes} bytes`,
-        );
-      }
-      chunks.push(chunk);
-    }
-    const body = new Uint8Array(size);
-    let off = 0;
-    for (const c of chunks) {
-      body.set(c, off);
-      off += c.length;
+    const body = await readLimited(req.body, options.maxBytes);
+    if (!body) {
+      return jsonError(413, "module_too_large", `modules are limited to ${options.maxBytes} bytes`);
     }
     if (sha256Hex(body) !== name) {
       return jsonError(422, "hash_mismatch", "the body's SHA-256 does not match the name");
@@ -81,8 +67,8 @@ export function createModuleStore(
     const tmp = `${path}.${crypto.randomUUID()}.tmp`;
     await Deno.writeFile(tmp, body);
     await Deno.rename(tmp, path);
-    options.onStored?.(name, size);
-    return Response.json({ sha256: name, size }, { status: 201 });
+    options.onStored?.(name, body.length);
+    return Response.json({ sha256: name, size: body.length }, { status: 201 });
   }
 
   async function get(req: Request, name: string, path: string): Promise<Response> {

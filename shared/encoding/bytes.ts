@@ -132,3 +132,28 @@ export function concatBytes(
   }
   return out;
 }
+
+/**
+ * Reads a byte stream (a request body) to its end into one array, or null,
+ * with the stream cancelled, as soon as it passes `maxBytes`: an oversized
+ * body is never held whole. A null stream reads as empty.
+ */
+export async function readLimited(
+  stream: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concatBytes(chunks, total);
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+}

@@ -4,6 +4,7 @@ import {
   concatBytes,
   fromBase64Url,
   fromHex,
+  readLimited,
   toBase64Url,
   toHex,
   utf8Decode,
@@ -65,4 +66,26 @@ Deno.test("concatBytes joins chunks; one chunk is returned as is", () => {
   assert(concatBytes([a]) === a);
   assertEquals(concatBytes([a, new Uint8Array([3])]), new Uint8Array([1, 2, 3]));
   assertEquals(concatBytes([a, a], 4), new Uint8Array([1, 2, 1, 2]));
+});
+
+Deno.test("readLimited: whole streams up to the limit, null and cancelled above it", async () => {
+  const streamOf = (sizes: number[]) => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        sizes.forEach((n, i) => c.enqueue(new Uint8Array(n).fill(i + 1)));
+        c.close();
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    return { stream, cancelled: () => cancelled };
+  };
+  const ok = streamOf([3, 4]);
+  assertEquals(await readLimited(ok.stream, 7), Uint8Array.from([1, 1, 1, 2, 2, 2, 2]));
+  const over = streamOf([3, 4, 5]);
+  assertEquals(await readLimited(over.stream, 6), null);
+  assert(over.cancelled(), "the stream was not cancelled");
+  assertEquals(await readLimited(null, 0), new Uint8Array(0));
 });

@@ -14,6 +14,7 @@ export {
   concatBytes,
   fromBase64Url,
   fromHex,
+  readLimited,
   toBase64Url,
   toHex,
   utf8Decode,
