@@ -20,7 +20,7 @@ import type { PhaseLibp2p } from "../node/executor_node.ts";
 import { PhaseError } from "../errors.ts";
 import { sha256Hex } from "../crypto/mod.ts";
 import type { JobManifest } from "../manifest/mod.ts";
-import { type JobOutput, outputSha256, type Receipt, verifyReceiptAsync } from "../receipt/mod.ts";
+import { type JobOutput, type Receipt, verifyReceiptAsync } from "../receipt/mod.ts";
 import {
   type Announcement,
   type Blob,
@@ -517,9 +517,6 @@ async function verifyResult(
       "receipt_executor_mismatch",
       "receipt was signed by another node than the one that sent it",
     );
-  }
-  if (receipt.outputSha256 !== outputSha256(output)) {
-    throw new PhaseError("receipt_output_mismatch", "receipt does not cover the output sent");
   }
   return { executor, output, receipt, message: message.message };
 }
