@@ -2,7 +2,7 @@
 // every tab of this origin) keeps its peer id across reloads. The same key
 // signs receipts and is the libp2p identity.
 
-import { generateKeyPair, type KeyPair, keyPairFromSecretKey } from "../../shared/crypto/mod.ts";
+import { generateKeyPair, type KeyPair } from "../../shared/crypto/mod.ts";
 import { fromBase64Url } from "../../shared/encoding/mod.ts";
 
 const DB = "phase";
@@ -41,7 +41,6 @@ async function freshKeyPair(): Promise<KeyPair> {
 
 // Stored records keep the public key too, so a reload does not derive it.
 function fromStored(stored: unknown): KeyPair | undefined {
-  if (stored instanceof Uint8Array && stored.length === 32) return keyPairFromSecretKey(stored);
   const record = stored as { secretKey?: unknown; publicKey?: unknown } | undefined;
   if (
     record?.secretKey instanceof Uint8Array && record.secretKey.length === 32 &&

@@ -48,12 +48,6 @@ async function main(): Promise<void> {
   const contribute = localStorage.getItem(CONTRIBUTE_KEY) !== "off";
   const host = new BrowserHost({ workerUrl: "/job_worker.js", slots });
   const rows = new Map<string, JobRow>();
-  // The executor's recent steps with their times, for the log and for tests.
-  const events: { t: number; event: string; jobId: string }[] = [];
-  const record = (event: string, jobId: string) => {
-    events.push({ t: performance.now(), event, jobId });
-    if (events.length > 500) events.shift();
-  };
   let node: BrowserNode | undefined = undefined;
   const refresh = () => {
     if (!node) return;
@@ -75,14 +69,12 @@ async function main(): Promise<void> {
     fetchModule,
     execute: async (module, manifest, inputs, { signal }) => {
       const started = performance.now();
-      record("run", manifest.id);
       rows.set(manifest.id, { jobId: manifest.id, status: "running", ms: 0, manifest });
       ui.renderJobs(rows);
       const result = await host.run(module, jobSpecFor(manifest, inputs), {
         moduleKey: manifest.module.sha256,
         signal,
       });
-      record("ran", manifest.id);
       const row = rows.get(manifest.id)!;
       row.status = result.status;
       row.ms = performance.now() - started;
@@ -96,7 +88,6 @@ async function main(): Promise<void> {
       return { ...result, engine: "v8" };
     },
     onEvent: (event) => {
-      record(event.event, event.jobId);
       if (event.event !== "offer" && event.event !== "skipped") {
         ui.log(
           `${event.event} ${event.jobId.slice(0, 12)}${event.reason ? `: ${event.reason}` : ""}`,
@@ -159,8 +150,6 @@ async function main(): Promise<void> {
       node,
       executor,
       host,
-      rows,
-      events,
       timings,
       fetchModule,
     },
