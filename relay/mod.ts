@@ -73,6 +73,7 @@ export async function startRelay(
     dir: `${config.stateDir}/modules`,
     maxBytes: config.maxModuleBytes,
     onStored: () => modulesStored++,
+    onRead: () => moduleReads++,
   });
   const releases = createReleasesHandler({
     dir: config.releasesDir ?? `${config.stateDir}/releases`,
@@ -126,7 +127,12 @@ export async function startRelay(
         s.modulesStored,
       ],
       ["phase_relay_http_requests_total", "counter", "HTTP requests served", httpRequests],
-      ["phase_relay_module_reads_total", "counter", "GET requests for stored modules", moduleReads],
+      [
+        "phase_relay_module_reads_total",
+        "counter",
+        "GET requests that served a stored module",
+        moduleReads,
+      ],
       ["process_resident_memory_bytes", "gauge", "Resident memory", mem.rss],
       ["process_heap_used_bytes", "gauge", "V8 heap in use", mem.heapUsed],
     ] as const;
@@ -147,7 +153,6 @@ export async function startRelay(
     httpRequests++;
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
     const { pathname } = new URL(req.url);
-    if (req.method === "GET" && pathname.startsWith("/v1/modules/")) moduleReads++;
     let res: Response | null = null;
     try {
       if (pathname === "/health") res = Response.json({ ok: true });

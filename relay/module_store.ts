@@ -22,6 +22,8 @@ export interface ModuleStoreOptions {
   maxBytes: number;
   /** Called after a module is stored. */
   onStored?: (sha256: string, size: number) => void;
+  /** Called when a GET serves a stored module's bytes (whole or a range). */
+  onRead?: (sha256: string) => void;
 }
 
 /** JSON error body used by every relay endpoint. */
@@ -102,6 +104,7 @@ export function createModuleStore(
       file.close();
       return new Response(null, { headers: { ...headers, "content-length": String(size) } });
     }
+    options.onRead?.(name);
     if (!range) {
       return new Response(file.readable, {
         headers: { ...headers, "content-length": String(size) },

@@ -269,6 +269,9 @@ Deno.test("module store: hash-checked PUT, Range GET, clear errors", opts, async
     // Nothing half-written is left behind.
     const files = [...Deno.readDirSync(`${relay.stateDir}/modules`)].map((e) => e.name);
     assertEquals(files, [`${name}.wasm`]);
+    // Served reads only (whole, range, suffix range): not the 416, the 404 or the PUTs.
+    const metrics = await (await fetch(`${relay.httpUrl}/metrics`)).text();
+    assertMatch(metrics, /^phase_relay_module_reads_total 3$/m);
   } finally {
     await relay.stop();
   }
