@@ -15,6 +15,7 @@ import { circuitRelayTransport } from "@libp2p/circuit-relay-v2";
 import { gossipsub } from "@libp2p/gossipsub";
 import { privateKeyFromRaw } from "@libp2p/crypto/keys";
 import { type Multiaddr, multiaddr } from "@multiformats/multiaddr";
+import { hostOf, isPrivateHost } from "./_hosts.ts";
 import type { KeyPair } from "../../shared/crypto/mod.ts";
 import type { PhaseLibp2p } from "../../shared/node/mod.ts";
 import { GOSSIPSUB_OPTIONS, PEER_TOPIC } from "../../shared/protocol/mod.ts";
@@ -41,19 +42,6 @@ export interface BrowserNode {
   /** Durations (ms) of the WebRTC dials this tab made to other tabs. */
   dialTimes: number[];
   stop(): Promise<void>;
-}
-
-const IP4_PRIVATE = [/^10\./, /^127\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./];
-
-function isPrivateHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" ||
-    IP4_PRIVATE.some((re) => re.test(host)) || /^\[?f[cd]/i.test(host);
-}
-
-function hostOf(ma: Multiaddr): string | undefined {
-  const parts = ma.toString().split("/");
-  const i = parts.findIndex((p) => p === "ip4" || p === "ip6" || p === "dns4" || p === "dns");
-  return i >= 0 ? parts[i + 1] : undefined;
 }
 
 /** Starts the tab's libp2p node and connects it to the relay. */
