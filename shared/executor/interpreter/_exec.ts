@@ -72,10 +72,11 @@ export class Machine {
   depth = 0;
   stackTop: number;
 
-  /** The code: the same array as I. */
-  get code(): Int32Array {
-    return this.I;
-  }
+  /**
+   * The code: the same array as I, kept in step by the constructor and
+   * `growStack` (a getter instead measured 3-5% slower on sha256).
+   */
+  code: Int32Array;
   fuelMap: Int32Array;
   entry: Int32Array;
   paramWords: Int32Array;
@@ -121,7 +122,7 @@ export class Machine {
     this.base = (cc.code.length + 1) & ~1;
     this.cap = this.base + (1 << 15);
     this.stackTop = this.base;
-    this.I = new Int32Array(this.cap);
+    this.code = this.I = new Int32Array(this.cap);
     this.I.set(cc.code);
     this.F = new Float32Array(this.I.buffer);
     this.D = new Float64Array(this.I.buffer);
@@ -148,7 +149,7 @@ export class Machine {
     const I = new Int32Array(cap);
     I.set(this.I);
     this.cap = cap;
-    this.I = I;
+    this.code = this.I = I;
     this.F = new Float32Array(I.buffer);
     this.D = new Float64Array(I.buffer);
     return true;
