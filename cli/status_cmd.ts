@@ -4,6 +4,8 @@
  * @module
  */
 
+import { verifyExecutorRecord } from "../shared/edge/mod.ts";
+import { PhaseError } from "../shared/errors.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { EXIT_JOB_FAILED, EXIT_USAGE } from "./exit_codes.ts";
 
@@ -11,7 +13,10 @@ const HELP = `usage: deno task phase status --relay URL [--json]
 
 Prints the relay's /status: its peer id and addresses, uptime, connected
 peers by kind, circuit reservations, topics and jobs seen, plus the edge
-executors registered with it (/v1/executors: url, runtime, engine, peer id).`;
+executors registered with it (/v1/executors: url, runtime, engine, peer id).
+Each executor record's signature is checked here, as a submitter would: records
+that fail are listed under edgeExecutorsRejected with the reason, not as
+executors.`;
 
 /** `phase status`: prints the relay's view of the network. */
 export const statusCommand: Command = {
@@ -35,20 +40,28 @@ export const statusCommand: Command = {
       const res = await fetch(`${base}/status`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`${base}/status answered HTTP ${res.status}`);
       const status = await res.json();
-      status.edgeExecutors = await edgeExecutors(base);
+      const edges = await edgeExecutors(base);
+      status.edgeExecutors = edges.verified;
+      status.edgeExecutorsRejected = edges.rejected;
       if (values.json) {
         console.log(JSON.stringify(status, null, 2));
         return 0;
       }
-      const { edgeExecutors: edges, ...rest } = status as Record<string, unknown>;
+      const { edgeExecutors: _, edgeExecutorsRejected: __, ...rest } = status as Record<
+        string,
+        unknown
+      >;
       for (const [key, value] of Object.entries(rest)) {
         const text = typeof value === "object" ? JSON.stringify(value) : String(value);
         console.log(`${key.padEnd(14)} ${text}`);
       }
-      const list = edges as EdgeLine[];
-      console.log(`${"edgeExecutors".padEnd(14)} ${list.length}`);
-      for (const e of list) {
+      console.log(`${"edgeExecutors".padEnd(14)} ${edges.verified.length}`);
+      for (const e of edges.verified) {
         console.log(`  ${e.url} ${e.runtime}/${e.engine} ${e.executorPeerId} (${e.expiresInS} s)`);
+      }
+      if (edges.rejected.length > 0) {
+        console.log(`rejected       ${edges.rejected.length} (records that failed verification)`);
+        for (const e of edges.rejected) console.log(`  ${e.url} ${e.code}: ${e.message}`);
       }
       return 0;
     } catch (err) {
@@ -66,23 +79,50 @@ interface EdgeLine {
   expiresInS: number;
 }
 
-/** The relay's registered edge executors (none if it has no registry). */
-async function edgeExecutors(base: string): Promise<EdgeLine[]> {
+interface RejectedLine {
+  /** The URL the record claims (unverified). */
+  url: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * The relay's registered edge executors, each record verified (shape,
+ * signature, validity window) as a submitter would: a relay could otherwise
+ * list executors that never signed up. None if the relay has no registry.
+ */
+async function edgeExecutors(
+  base: string,
+): Promise<{ verified: EdgeLine[]; rejected: RejectedLine[] }> {
+  const verified: EdgeLine[] = [], rejected: RejectedLine[] = [];
   try {
     const res = await fetch(`${base}/v1/executors`, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) {
       await res.body?.cancel();
-      return [];
+      return { verified, rejected };
     }
-    const { executors } = await res.json() as { executors?: Record<string, unknown>[] };
-    return (executors ?? []).map((e) => ({
-      url: String(e.url),
-      runtime: String(e.runtime),
-      engine: String(e.engine),
-      executorPeerId: String(e.executorPeerId),
-      expiresInS: Math.round((Number(e.expiresAt) - Date.now()) / 1000),
-    }));
+    const { executors } = await res.json() as { executors?: unknown[] };
+    for (const value of Array.isArray(executors) ? executors : []) {
+      try {
+        const e = verifyExecutorRecord(value);
+        verified.push({
+          url: e.url,
+          runtime: e.runtime,
+          engine: e.engine,
+          executorPeerId: e.executorPeerId,
+          expiresInS: Math.round((e.expiresAt - Date.now()) / 1000),
+        });
+      } catch (err) {
+        const claimed = (value as { url?: unknown } | null)?.url;
+        rejected.push({
+          url: typeof claimed === "string" ? claimed.slice(0, 200) : "?",
+          code: err instanceof PhaseError ? err.code : "executor_record_invalid",
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
   } catch {
-    return [];
+    // an unreachable or malformed registry lists nothing
   }
+  return { verified, rejected };
 }
