@@ -118,13 +118,16 @@ export class BrowserHost {
       return await new Promise<JobResult>((resolve, reject) => {
         // Ends the job without its Worker's answer: the Worker is terminated
         // (a new one serves the next job); a live one burns on for `tailMs`.
-        const stop = (status: JobResult["status"], message: string, tailMs: number) => {
+        const halt = (tailMs: number) => {
           clearTimeout(timer);
           options.signal?.removeEventListener("abort", onAbort);
           worker.removeEventListener("message", onMessage);
           worker.terminate();
           slot.worker = undefined;
           tail = tailMs;
+        };
+        const stop = (status: JobResult["status"], message: string, tailMs: number) => {
+          halt(tailMs);
           resolve(ended(status, startedAt, message));
         };
         const timer = setTimeout(
@@ -133,9 +136,14 @@ export class BrowserHost {
         );
         // The job was cancelled (or its submitter went away): nobody wants the result.
         const onAbort = () => stop("timeout", "cancelled", TERMINATE_TAIL_MS);
+        let started = false;
         const onMessage = (event: MessageEvent<JobReply>) => {
           const reply = event.data;
           if (reply.id !== id) return;
+          if (reply.kind === "started") {
+            started = true;
+            return;
+          }
           clearTimeout(timer);
           options.signal?.removeEventListener("abort", onAbort);
           worker.removeEventListener("message", onMessage);
@@ -144,9 +152,13 @@ export class BrowserHost {
         };
         worker.addEventListener("message", onMessage);
         worker.onerror = (event) => {
-          // A Worker that dies (e.g. out of memory) is replaced.
+          // A Worker that dies is replaced. While running the guest that is
+          // the guest's doing (in practice memory); before, the Worker never
+          // loaded: a host failure, no status for the guest.
           event.preventDefault();
-          stop("memory_limit", `job worker died: ${event.message}`, 0);
+          if (started) return stop("memory_limit", `job worker died: ${event.message}`, 0);
+          halt(0);
+          reject(new PhaseError("host_failed", `job worker failed to start: ${event.message}`));
         };
         if (options.signal?.aborted) return onAbort();
         options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -10,7 +10,11 @@ export interface JobRequest {
   moduleKey?: string;
 }
 
-/** Worker -> page. */
+/**
+ * Worker -> page. `started` comes first: a Worker that dies after it died
+ * running the guest; one that dies before it never ran the job.
+ */
 export type JobReply =
+  | { id: number; kind: "started" }
   | { id: number; kind: "result"; result: JobResult }
   | { id: number; kind: "error"; message: string };

@@ -10,6 +10,7 @@ const compiled = new Map<string, unknown>();
 
 self.onmessage = (event: MessageEvent<JobRequest>) => {
   const { id, module, spec, moduleKey } = event.data;
+  self.postMessage({ id, kind: "started" } satisfies JobReply);
   let reply: JobReply;
   try {
     const result = runJobSync(module, spec, { engine: jitEngine, cache: compiled, moduleKey });
