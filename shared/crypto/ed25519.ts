@@ -1,15 +1,14 @@
 /**
- * Ed25519 (RFC 8032) with `@noble/ed25519`, synchronous everywhere.
+ * Ed25519 (RFC 8032) with `@noble/curves`, synchronous everywhere. (libp2p
+ * already ships `@noble/curves`; a second implementation, `@noble/ed25519`,
+ * only served in tests as a cross-check.)
  *
  * @module
  */
 
-import * as ed from "@noble/ed25519";
-import { sha512 } from "@noble/hashes/sha2.js";
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { PhaseError } from "../errors.ts";
 import { fastVerify } from "./_fast_verify.ts";
-
-ed.hashes.sha512 = sha512;
 
 /** An Ed25519 key pair: raw 32-byte public key and raw 32-byte secret key (the RFC 8032 seed). */
 export interface KeyPair {
@@ -30,19 +29,19 @@ export function _checkKey(key: unknown, what: string): asserts key is Uint8Array
 export function generateKeyPair(): KeyPair {
   const secretKey = new Uint8Array(32);
   globalThis.crypto.getRandomValues(secretKey);
-  return { publicKey: ed.getPublicKey(secretKey), secretKey };
+  return { publicKey: ed25519.getPublicKey(secretKey), secretKey };
 }
 
 /** The key pair of a raw 32-byte secret key (derives the public key). */
 export function keyPairFromSecretKey(secretKey: Uint8Array): KeyPair {
   _checkKey(secretKey, "secret key");
-  return { publicKey: ed.getPublicKey(secretKey), secretKey: secretKey.slice() };
+  return { publicKey: ed25519.getPublicKey(secretKey), secretKey: secretKey.slice() };
 }
 
 /** Ed25519 signature (64 bytes) of `message` with a raw 32-byte secret key. */
 export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   _checkKey(secretKey, "secret key");
-  return ed.sign(message, secretKey);
+  return ed25519.sign(message, secretKey);
 }
 
 /**

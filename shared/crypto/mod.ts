@@ -1,8 +1,8 @@
 /**
  * Hashes, Ed25519 keys and signatures, key files and libp2p peer ids.
  *
- * - SHA-256 from `@noble/hashes`; Ed25519 from `@noble/ed25519` (sync API,
- *   its SHA-512 hook set from `@noble/hashes`, so it works in every runtime).
+ * - SHA-256 from `@noble/hashes`; Ed25519 from `@noble/curves` (sync API, the
+ *   implementation libp2p ships too, so a page carries one copy).
  *   Verification is RFC 8032 strict with `@noble/ed25519`'s exact semantics
  *   (`zip215: false`: canonical encodings, small-order keys rejected,
  *   cofactored equation), computed with `@noble/curves` points, variable-time

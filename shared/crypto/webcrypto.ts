@@ -18,7 +18,6 @@
  * @module
  */
 
-import * as ed from "@noble/ed25519";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { _checkKey, sign, verify } from "./ed25519.ts";
 
@@ -68,7 +67,7 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
     try {
       const subtle = globalThis.crypto?.subtle;
       if (!subtle) return false;
-      const { publicKey } = ed.keygen(new Uint8Array(32));
+      const publicKey = ed25519.getPublicKey(new Uint8Array(32));
       const key = await subtle.importKey("raw", publicKey as BufferSource, "Ed25519", false, [
         "verify",
       ]);

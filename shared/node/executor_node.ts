@@ -11,8 +11,7 @@
  * @module
  */
 
-import type { Connection, Libp2p } from "@libp2p/interface";
-import type { GossipSub } from "@libp2p/gossipsub";
+import type { Connection, Libp2p, PeerId } from "@libp2p/interface";
 import { multiaddr } from "@multiformats/multiaddr";
 import { PhaseError } from "../errors.ts";
 import { type KeyPair, sha256Hex } from "../crypto/mod.ts";
@@ -29,8 +28,44 @@ import {
 import { ModuleCache } from "./module_cache.ts";
 import type { ExecuteJob, JobInputs, NodeEvent, RuntimeKind } from "./types.ts";
 
-/** A libp2p node with gossipsub as its `pubsub` service. */
-export type PhaseLibp2p = Libp2p<{ pubsub: GossipSub }>;
+/** A pubsub message as gossipsub and floodsub deliver it. */
+export interface PubSubMessage {
+  topic: string;
+  data: Uint8Array;
+  /** The peer that signed it (every Phase node signs: StrictSign). */
+  from?: PeerId;
+}
+
+/** A peer's change of subscriptions. */
+export interface SubscriptionChange {
+  peerId: PeerId;
+  subscriptions: { topic: string; subscribe: boolean }[];
+}
+
+/**
+ * What Phase uses of a pubsub service. Relays and Deno nodes run gossipsub,
+ * tabs floodsub (a fraction of the page's size); gossipsub serves floodsub
+ * peers, so both see every message on their topics.
+ */
+export interface PhasePubSub {
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  publish(topic: string, data?: Uint8Array): Promise<unknown>;
+  getSubscribers(topic: string): PeerId[];
+  addEventListener(type: "message", listener: (event: CustomEvent<PubSubMessage>) => void): void;
+  addEventListener(
+    type: "subscription-change",
+    listener: (event: CustomEvent<SubscriptionChange>) => void,
+  ): void;
+  removeEventListener(type: "message", listener: (event: CustomEvent<PubSubMessage>) => void): void;
+  removeEventListener(
+    type: "subscription-change",
+    listener: (event: CustomEvent<SubscriptionChange>) => void,
+  ): void;
+}
+
+/** A libp2p node with a Phase pubsub service (gossipsub or floodsub) as `pubsub`. */
+export type PhaseLibp2p = Libp2p<{ pubsub: PhasePubSub }>;
 
 /** Limits an executor accepts; announcements above them get no offer. */
 export interface AcceptedLimits {
