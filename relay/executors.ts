@@ -8,6 +8,12 @@
  *   newest first. Submitters verify each record themselves (the signature is
  *   in it) and then every receipt, so a relay cannot make up executors.
  *
+ * Before a key's record is listed under a URL for the first time, the relay
+ * asks that URL who it is (`GET <url>/v1/info`, which every edge worker
+ * serves) and requires the record's executorPeerId: a valid signature only
+ * proves the key, not that the worker behind the URL holds it, and without
+ * the check anyone could point submitters' jobs at any URL.
+ *
  * Records live in memory: workers re-post on a schedule, so a restarted
  * relay is repopulated within one announce period.
  *
@@ -31,6 +37,10 @@ export interface ExecutorRegistryOptions {
   maxTtlMs?: number;
   /** Called for each accepted record. */
   onRegistered?: (record: EdgeExecutorRecord) => void;
+  /** Confirm that a new URL serves the record's key (default true). */
+  confirmUrl?: boolean;
+  /** Time the URL gets to answer, ms (default 5000). */
+  confirmTimeoutMs?: number;
 }
 
 /** The registry: a route plus a view of the live records. */
@@ -42,6 +52,33 @@ export interface ExecutorRegistry {
 }
 
 const MAX_BODY = 16 * 1024;
+
+/** Why `record.url` does not answer as the record's executor, or null when it does. */
+async function urlMismatch(record: EdgeExecutorRecord, timeoutMs: number): Promise<string | null> {
+  let res: Response;
+  try {
+    res = await fetch(record.url.replace(/\/+$/, "") + "/v1/info", {
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    return `${record.url}/v1/info is unreachable (${err instanceof Error ? err.name : "error"})`;
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return `${record.url}/v1/info answered HTTP ${res.status}`;
+  }
+  const bytes = await readLimited(res.body, MAX_BODY).catch(() => null);
+  let peer: unknown;
+  try {
+    peer = bytes && (JSON.parse(utf8Decode(bytes)) as { executorPeerId?: unknown }).executorPeerId;
+  } catch {
+    peer = undefined;
+  }
+  return peer === record.executorPeerId
+    ? null
+    : `${record.url}/v1/info does not name executor ${record.executorPeerId}`;
+}
 
 /** Creates an in-memory registry. */
 export function createExecutorRegistry(options: ExecutorRegistryOptions = {}): ExecutorRegistry {
@@ -78,6 +115,15 @@ export function createExecutorRegistry(options: ExecutorRegistryOptions = {}): E
     }
     if (!old && list().length >= max) {
       return jsonError(503, "registry_full", "the registry is full");
+    }
+    if ((options.confirmUrl ?? true) && old?.url !== record.url) {
+      const why = await urlMismatch(record, options.confirmTimeoutMs ?? 5000);
+      if (why) return jsonError(400, "executor_url_unconfirmed", why);
+      // A newer record may have come in while the URL answered.
+      const now = records.get(record.executorPeerId);
+      if (now && now.issuedAt > record.issuedAt) {
+        return jsonError(409, "executor_record_stale", "a newer record is registered");
+      }
     }
     records.set(record.executorPeerId, record);
     options.onRegistered?.(record);

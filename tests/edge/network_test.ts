@@ -6,6 +6,7 @@ import { assert, assertEquals, assertMatch } from "../../shared/testing/mod.ts";
 import { phase, startNodeProcess, startRelayProcess } from "../_processes.ts";
 import { encodeKeyFile, generateKeyPair, peerIdFromPublicKey } from "../../shared/crypto/mod.ts";
 import { toBase64Url } from "../../shared/encoding/mod.ts";
+import { type EdgeLimits, signExecutorRecord } from "../../shared/edge/mod.ts";
 import { buildCloudflareWorker } from "../../edge-worker/build.ts";
 import { startDenoServe } from "../../edge-worker/testdata/serve.ts";
 import { startWorkerd, type Workerd } from "../../edge-worker/testdata/workerd.ts";
@@ -67,6 +68,23 @@ Deno.test(
         });
         assertEquals(res.status, 400);
         assertEquals((await res.json()).error.code, "executor_record_bad_signature");
+        // So is another key's validly signed record claiming the worker's URL:
+        // the relay asks the URL, and the worker there names its own key.
+        const squatter = signExecutorRecord(
+          {
+            url: edgeUrl,
+            runtime: "cloudflare",
+            engine: "interp",
+            limits: record.limits as EdgeLimits,
+          },
+          generateKeyPair(),
+        );
+        const squat = await fetch(`${relay.httpUrl}/v1/executors`, {
+          method: "POST",
+          body: JSON.stringify(squatter),
+        });
+        assertEquals(squat.status, 400);
+        assertEquals((await squat.json()).error.code, "executor_url_unconfirmed");
       });
 
       await t.step(
