@@ -181,7 +181,7 @@ export async function startRelay(
   let port: number;
   if (config.wsPort === undefined) {
     serveHttpOnWebSockets(node, handler);
-    port = Number(node.getMultiaddrs()[0].toString().match(/\/tcp\/(\d+)\//)![1]);
+    port = Number(node.getMultiaddrs()[0].getComponents().find((c) => c.name === "tcp")!.value);
   } else {
     server = Deno.serve({ hostname: config.bind, port: config.port, onListen: () => {} }, handler);
     port = server.addr.port;

@@ -12,6 +12,7 @@ import { buildCloudflareWorker } from "../../edge-worker/build.ts";
 import { startDenoServe } from "../../edge-worker/testdata/serve.ts";
 import { startWorkerd } from "../../edge-worker/testdata/workerd.ts";
 import { manifestFor, wasm } from "../../edge-worker/testdata/cases.ts";
+import { median, percentile } from "./_stats.ts";
 
 const RUNS = Number(Deno.args[0] ?? 200);
 const MIB = Deno.args[1] ?? "64";
@@ -27,9 +28,6 @@ const env = {
 const hello = await wasm("hello.wasm");
 const sha = await wasm("sha256.wasm");
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
 async function waitHealth(url: string) {
@@ -57,7 +55,7 @@ async function helloLatency(url: string) {
     if (r.status !== "ok") throw new Error(`hello: ${r.status}`);
     if (i >= 5) times.push(dt);
   }
-  return { median: median(times), p95: pct(times, 0.95), verify: verifyMs / (RUNS + 5) };
+  return { median: median(times), p95: percentile(times, 95), verify: verifyMs / (RUNS + 5) };
 }
 
 async function sha256(url: string) {

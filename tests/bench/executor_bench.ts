@@ -12,10 +12,10 @@ import { phase } from "../_processes.ts";
 import { runJob } from "../../shared/executor/mod.ts";
 import { buildReceipt, outputSha256 } from "../../shared/receipt/mod.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
+import { median } from "./_stats.ts";
 
 const mibArg = Deno.args.indexOf("--mib");
 const MIB = mibArg >= 0 ? Number(Deno.args[mibArg + 1]) : 64;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const testdata = new URL("../testdata/", import.meta.url).pathname;
 const hello = await Deno.readFile(`${testdata}hello.wasm`);
 

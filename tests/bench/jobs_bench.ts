@@ -11,6 +11,7 @@ import { buildManifest } from "../../shared/manifest/mod.ts";
 import { createSubmitter } from "../../shared/scheduler/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
 import { execute, network } from "../jobs/_inprocess_net.ts";
+import { percentile } from "./_stats.ts";
 
 const jobsArg = Deno.args.indexOf("--jobs");
 const N = jobsArg >= 0 ? Number(Deno.args[jobsArg + 1]) : 500;
@@ -46,11 +47,6 @@ function padded(size: number): Uint8Array {
   return out;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-
 const net = await network([execute, execute, execute], { slots: 2 });
 const submitter = await createSubmitter(net.submitterNode, { topic: JOB_TOPIC });
 try {
@@ -66,7 +62,7 @@ try {
   }
   console.log(
     `warm submit -> verified result (hello, ${times.length} sequential jobs): ` +
-      `median ${pct(times, 50).toFixed(2)} ms, p99 ${pct(times, 99).toFixed(2)} ms`,
+      `median ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`,
   );
 
   for (const redundancy of [1, 2]) {
@@ -102,7 +98,7 @@ try {
   console.log(
     `10 MB module: first run ${firstMs.toFixed(0)} ms (module sent over the relayed stream), ` +
       `cached runs median ${
-        pct(cachedRuns, 50).toFixed(0)
+        percentile(cachedRuns, 50).toFixed(0)
       } ms (5 runs; executors that had it skip the transfer)`,
   );
 } finally {

@@ -14,6 +14,7 @@ import { startClientNode } from "../../cli/_p2p.ts";
 import { generateKeyPair } from "../../shared/crypto/mod.ts";
 import { buildManifest } from "../../shared/manifest/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
+import { percentile } from "./_stats.ts";
 
 const flag = (name: string, fallback: number) => {
   const i = Deno.args.indexOf(`--${name}`);
@@ -24,10 +25,6 @@ const PEERS = flag("peers", 1000);
 const v8i = Deno.args.indexOf("--v8-flags");
 const v8Flags = v8i >= 0 ? Deno.args[v8i + 1] : undefined;
 const MESSAGES = flag("messages", 1000);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 // Cold start, five times.
 const starts: number[] = [];
@@ -42,7 +39,7 @@ for (let i = 0; i < 5; i++) {
 }
 console.log(
   `relay cold start (spawn -> listening -> /health answered): median ${
-    pct(starts, 50).toFixed(0)
+    percentile(starts, 50).toFixed(0)
   } ms (5 runs; includes Deno's own start and module loading)`,
 );
 
@@ -99,8 +96,8 @@ try {
   }
   console.log(
     `gossip hop client -> relay -> client (${hops.length}/${MESSAGES} delivered): median ${
-      pct(hops, 50).toFixed(2)
-    } ms, p99 ${pct(hops, 99).toFixed(2)} ms`,
+      percentile(hops, 50).toFixed(2)
+    } ms, p99 ${percentile(hops, 99).toFixed(2)} ms`,
   );
 
   // Relayed stream throughput: 16 MB from a to b through b's circuit address.

@@ -26,6 +26,7 @@ import { generateKeyPair } from "../../shared/crypto/mod.ts";
 import { createSubmitter } from "../../shared/scheduler/mod.ts";
 import { submitJob } from "../../shared/client/mod.ts";
 import { JOB_TOPIC } from "../../shared/protocol/mod.ts";
+import { median, percentile } from "./_stats.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -36,8 +37,6 @@ if (!onlyLoopback()) {
   Deno.exit(await runDenoInNetns(["run", "-A", new URL(import.meta.url).pathname, ...Deno.args]));
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const webRoot = await Deno.makeTempDir({ prefix: "phase-web-bench-" });
@@ -71,7 +70,7 @@ try {
   }
   console.log(
     `page load -> relay connected (n=${loads.length}): median ${ms(median(loads))}, p90 ${
-      ms(p90(loads))
+      ms(percentile(loads, 90))
     }`,
   );
 
@@ -103,7 +102,7 @@ try {
   console.log(
     `WebRTC upgrade, dial -> direct connection (n=${dials.length}): median ${
       ms(median(dials))
-    }, p90 ${ms(p90(dials))}`,
+    }, p90 ${ms(percentile(dials, 90))}`,
   );
   console.log(
     `second tab connected -> direct connection shown (n=${discover.length}): median ${
@@ -130,7 +129,7 @@ try {
   console.log(
     `phase submit (cold CLI process) -> verified result, tab executor (n=${cold.length}): median ${
       ms(median(cold))
-    }, p90 ${ms(p90(cold))}`,
+    }, p90 ${ms(percentile(cold, 90))}`,
   );
 
   // The same through one warm submitter in this process (no CLI start-up).
@@ -150,7 +149,7 @@ try {
   console.log(
     `warm in-process submit -> verified result, tab executor (n=${warm.length}): median ${
       ms(median(warm))
-    }, p90 ${ms(p90(warm))}`,
+    }, p90 ${ms(percentile(warm, 90))}`,
   );
 
   // sha256 over 64 MiB: tab's job Worker vs the Deno host, guest wall time.
