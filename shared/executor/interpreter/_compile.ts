@@ -1115,7 +1115,7 @@ class Emitter {
       const a = this.sloc(0, ai, () => 0);
       this.map[this.pw[1]] = -1;
       this.pendingMaps.push(this.pw[1]);
-      // x - c is x + (-c) (wrapping): the add, dispatched before the switch
+      // x - c is x + (-c) (wrapping): the add, one of the most frequent ops,
       // and taken by the add fusions
       pc = op === 0x6b
         ? this.emitOp([Op.ARITH_RI, this.slotWord(d), a, -this.pv[1] | 0])

@@ -475,31 +475,34 @@ export class Machine {
     let inHost = false;
     try {
       for (;;) {
-        // The most frequent ops (i32.add, register and immediate, and i32.load
-        // of x + imm) take a conditional branch instead of the switch's
-        // indirect jump, which predicts worse: measurably faster on compiled C.
+        // Every op goes through the one `switch`. (Sessions 2-4 took i32.add,
+        // its immediate form and LOAD_ADDI out by conditional branches before
+        // it, 12% faster on the AMD EPYC of the time; on a Zen 3 EPYC those
+        // three branches cost 5-10%, see BENCHMARKS.md.)
         const op = code[pc];
-        if (op === 0x6a) {
-          I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
-          pc += 4;
-          continue;
-        }
-        if (op === 0x10a) {
-          I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
-          pc += 4;
-          continue;
-        }
-        if (op === 0x1b8) { // LOAD_ADDI: i32.load from (x + imm) + offset
-          const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-          if (a + 4 > memLen) trap("memory access out of bounds");
-          I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
-          pc += 5;
-          continue;
-        }
         // Branches set pc to a FUEL op and leave this block with `break branch`:
         // the shared tail below charges that fuel block (one dispatch less).
         branch: {
           switch (op) {
+            // ---- the most frequent ops in compiled C (i32.add, i32.add imm, LOAD_ADDI) ----
+            case 0x6a: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
+              pc += 4;
+              break;
+            }
+            case 0x10a: {
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
+              pc += 4;
+              break;
+            }
+            case 0x1b8: { // LOAD_ADDI: i32.load from (x + imm) + offset
+              const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              I[fp + code[pc + 1]] = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+              pc += 5;
+              break;
+            }
+
             // ---- memory ----
             case 0x28: { // i32.load
               const a = (I[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
@@ -869,7 +872,7 @@ export class Machine {
               pc += 3;
               break;
             }
-            // 0x6a (i32.add) is dispatched before the switch
+            // 0x6a (i32.add): with the most frequent ops at the top
             case 0x6b: {
               I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - I[fp + code[pc + 3]];
               pc += 4;
@@ -1448,7 +1451,7 @@ export class Machine {
               pc += 4;
               break;
             }
-            // 0x10a (i32.add immediate) is dispatched before the switch
+            // 0x10a (i32.add immediate): with the most frequent ops at the top
             case 0x10b: {
               I[fp + code[pc + 1]] = I[fp + code[pc + 2]] - code[pc + 3];
               pc += 4;
@@ -2404,7 +2407,7 @@ export class Machine {
               break;
             }
 
-            // 0x1b8 (LOAD_ADDI) is dispatched before the switch
+            // 0x1b8 (LOAD_ADDI): with the most frequent ops at the top
             case 0x1b9: { // COPY32N
               const e = pc + 2 + 2 * code[pc + 1];
               for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
