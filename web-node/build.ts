@@ -9,6 +9,7 @@
 
 import * as esbuild from "esbuild";
 import { denoResolvePlugin } from "./_esbuild_deno.ts";
+import { ed25519OnlyKeysPlugin } from "./_esbuild_keys.ts";
 import { sha256Hex } from "../shared/crypto/mod.ts";
 
 /** One output file and its sizes. */
@@ -49,7 +50,7 @@ export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<B
     target: ["chrome120", "firefox120", "safari17"],
     minify: options.minify ?? true,
     legalComments: "none",
-    plugins: [denoResolvePlugin({ root })],
+    plugins: [ed25519OnlyKeysPlugin(), denoResolvePlugin({ root })],
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
     conditions: ["browser", "import", "module", "default"],
     mainFields: ["browser", "module", "main"],
