@@ -24,6 +24,7 @@
  */
 
 import { ProtocolError } from "./errors.ts";
+import { isJobStatus, type JobStatus } from "../executor/status.ts";
 import {
   bool,
   fail,
@@ -46,21 +47,8 @@ export const MAX_ANNOUNCEMENT_BYTES = 64 * 1024;
 /** Most attachments one message may carry (module + stdin + input files, or outputs). */
 export const MAX_ATTACHMENTS = 256;
 
-/** Which executor statuses a result may carry. */
-export const JOB_STATUSES = [
-  "ok",
-  "exit",
-  "trap",
-  "timeout",
-  "memory_limit",
-  "output_limit",
-  "invalid_module",
-  "unsupported_import",
-  "fuel_exhausted",
-] as const;
-
-/** An executor status string. */
-export type JobStatus = typeof JOB_STATUSES[number];
+// Which executor statuses a result may carry: the executor's own list.
+export { JOB_STATUSES, type JobStatus } from "../executor/status.ts";
 
 /** Describes binary data that follows a message as chunk frames. */
 export interface Attachment {
@@ -243,7 +231,7 @@ export function validateMessage(value: unknown): Message {
         where,
       );
       hex64(msg, "jobId", where);
-      if (!(JOB_STATUSES as readonly unknown[]).includes(msg.status)) {
+      if (!isJobStatus(msg.status)) {
         fail(where, `unknown status ${JSON.stringify(msg.status)}`);
       }
       int(msg, "exitCode", where, -(2 ** 31), 2 ** 32);
