@@ -12,27 +12,15 @@ import vm from "node:vm";
 import * as interpreter from "../shared/executor/interpreter/mod.ts";
 import {
   canCompileWasm,
+  createVmGuard,
   type Engine,
   jitEngine,
-  JobTimeout,
   registerInterpreter,
 } from "../shared/executor/mod.ts";
 import { loadEdgeConfig } from "./config.ts";
 import { createEdgeHandler, type EdgeHandler, jsonError } from "./handler.ts";
 
-const context = vm.createContext({});
-
-function guard(run: () => void, timeoutMs: number): void {
-  (context as { run?: () => void }).run = run;
-  try {
-    vm.runInContext("run()", context, { timeout: Math.max(1, Math.ceil(timeoutMs)) });
-  } catch (err) {
-    if ((err as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new JobTimeout();
-    throw err;
-  } finally {
-    (context as { run?: () => void }).run = undefined;
-  }
-}
+const guard = createVmGuard(vm);
 
 function pickEngine(name: string | undefined): Engine {
   const interp = registerInterpreter(interpreter);

@@ -5,23 +5,16 @@
 // and leaves the Worker usable for the next job.
 
 import vm from "node:vm";
-import { type EngineName, JobTimeout, loadEngine, runJobSync } from "../../shared/executor/mod.ts";
+import {
+  createVmGuard,
+  type EngineName,
+  loadEngine,
+  runJobSync,
+} from "../../shared/executor/mod.ts";
 import type { WorkerReply, WorkerRequest } from "./_messages.ts";
 
-const context = vm.createContext({});
 const compiled = new Map<string, unknown>();
-
-function guard(run: () => void, timeoutMs: number): void {
-  (context as { run?: () => void }).run = run;
-  try {
-    vm.runInContext("run()", context, { timeout: Math.max(1, Math.ceil(timeoutMs)) });
-  } catch (err) {
-    if ((err as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new JobTimeout();
-    throw err;
-  } finally {
-    (context as { run?: () => void }).run = undefined;
-  }
-}
+const guard = createVmGuard(vm);
 
 const scope = self as unknown as {
   postMessage(message: unknown): void;

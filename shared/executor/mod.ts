@@ -19,6 +19,8 @@
 export { DEFAULT_LIMITS, JobTimeout, runJob, runJobSync } from "./run.ts";
 export type { Guard, JobLimits, JobResult, JobSpec, RunJobOptions } from "./run.ts";
 export { isJobStatus, JOB_STATUSES } from "./status.ts";
+export { createVmGuard } from "./vm_guard.ts";
+export type { VmModule } from "./vm_guard.ts";
 export type { JobStatus } from "./status.ts";
 export {
   canCompileWasm,
