@@ -1,24 +1,20 @@
 import * as esbuild from "esbuild";
 import { assert, assertEquals } from "../shared/testing/mod.ts";
-import { denoResolvePlugin } from "./_esbuild_deno.ts";
-import { ed25519OnlyKeysPlugin } from "./_esbuild_keys.ts";
-import { generateKeyPair } from "../shared/crypto/mod.ts";
+import { browserBuildOptions } from "./build.ts";
+import { generateKeyPair, sign } from "../shared/crypto/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
-/** Bundles `source` for the browser the way build.ts does, with or without the plugin. */
+/** Bundles `source` with the web node's build options, with or without the key-types plugin. */
 async function bundle(source: string, withPlugin: boolean) {
+  const options = browserBuildOptions({ minify: false });
+  const plugins = options.plugins!.filter((p) => withPlugin || p.name !== "ed25519-only-keys");
+  assertEquals(plugins.length, withPlugin ? 2 : 1);
   const out = await esbuild.build({
+    ...options,
+    plugins,
     stdin: { contents: source, resolveDir: root, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    write: false,
     metafile: true,
-    logLevel: "error",
-    conditions: ["browser", "import", "module", "default"],
-    mainFields: ["browser", "module", "main"],
-    plugins: [...(withPlugin ? [ed25519OnlyKeysPlugin()] : []), denoResolvePlugin({ root })],
   });
   await esbuild.stop();
   const inputs = Object.keys(out.metafile!.inputs);
@@ -45,10 +41,13 @@ Deno.test("browser bundle: Ed25519 keys work, other key types are refused, Weier
   try {
     await Deno.writeTextFile(file, slim.code);
     const keys = await import(`file://${file}`);
-    // An Ed25519 public key (32 bytes raw) still parses and verifies.
+    // An Ed25519 public key (32 bytes raw) still parses and verifies a signature.
     const kp = generateKeyPair();
     const pub = keys.publicKeyFromRaw(kp.publicKey);
     assertEquals(pub.type, "Ed25519");
+    const message = new TextEncoder().encode("phase");
+    assertEquals(await pub.verify(message, sign(message, kp.secretKey)), true);
+    assertEquals(await pub.verify(message, new Uint8Array(64)), false);
     const ed = await keys.generateKeyPair("Ed25519");
     assertEquals(ed.type, "Ed25519");
     // A compressed secp256k1 key (33 bytes), DER bytes (RSA/ECDSA) and key

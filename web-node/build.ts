@@ -39,11 +39,13 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-/** Builds the web node into `outDir`; returns the files written with their sizes. */
-export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<BuiltFile[]> {
-  const outDir = options.outDir ?? `${here}dist`;
-  await Deno.mkdir(outDir, { recursive: true });
-  const common: esbuild.BuildOptions = {
+/**
+ * esbuild options every browser bundle of the web node shares: Deno's module
+ * resolution, Ed25519-only libp2p keys, browser targets (tests bundle with the
+ * same options).
+ */
+export function browserBuildOptions(options: { minify?: boolean } = {}): esbuild.BuildOptions {
+  return {
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -57,6 +59,13 @@ export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<B
     write: false,
     logLevel: "error",
   };
+}
+
+/** Builds the web node into `outDir`; returns the files written with their sizes. */
+export async function buildWebNode(options: BuildWebNodeOptions = {}): Promise<BuiltFile[]> {
+  const outDir = options.outDir ?? `${here}dist`;
+  await Deno.mkdir(outDir, { recursive: true });
+  const common = browserBuildOptions({ minify: options.minify });
   // The page and its job Worker in one pass over the module graph.
   const pages = await esbuild.build({
     ...common,
