@@ -111,7 +111,16 @@ export class Machine {
 
   // fuel: used = consumed before the current chunk; fuelLeft counts down in it
   limit = Infinity;
-  used = 0;
+  // `used` lives in a Float64Array rather than a field: it passes 2^31 in long
+  // runs, and a field going from small integer to double changes the
+  // Machine's hidden class, which deoptimizes `exec` mid-run.
+  readonly #used = new Float64Array(1);
+  get used(): number {
+    return this.#used[0];
+  }
+  set used(n: number) {
+    this.#used[0] = n;
+  }
   chunk = 0;
   fuelLeft = 0;
   deadline = Infinity;
@@ -437,6 +446,18 @@ export class Machine {
       fp = this.pauseFp;
       depth = this.pauseDepth;
       blockPc = this.pauseBlock;
+      // A chunk of fuel is used up (fuelLeft < 0; other pauses leave it >= 0).
+      // Refuelling happens here, not in `exec`: its arithmetic on the fuel
+      // count leaves small-integer range after 2^31 instructions, and the
+      // deoptimization that causes would throw away `exec`'s optimized code.
+      if (this.fuelLeft < 0) {
+        try {
+          this.fuelLeft = this.refuel(this.pauseCost, blockPc, this.fuelLeft);
+        } catch (err) {
+          this.depth = depth0;
+          throw err;
+        }
+      }
     }
     // (a host call deeper down set this.depth)
     this.depth = depth0;
@@ -446,6 +467,8 @@ export class Machine {
   pauseFp = 0;
   pauseDepth = 0;
   pauseBlock = -1;
+  /** Fuel cost of the block whose FUEL op found the chunk used up. */
+  pauseCost = 0;
 
   /**
    * The dispatch loop: runs from `pc` until the function at depth0 returns
@@ -3043,7 +3066,9 @@ export class Machine {
         blockPc = pc;
         pc += 3;
         if (fuel < 0) {
-          this.fuelLeft = this.refuel(c, blockPc, fuel);
+          // The chunk is used up: `run` refuels (see there).
+          this.fuelLeft = fuel;
+          this.pauseCost = c;
           this.pauseFp = fp;
           this.pauseDepth = depth;
           this.pauseBlock = blockPc;

@@ -148,3 +148,27 @@ Deno.test("fuel limit inside loops and calls: fuelUsed equals the limit exactly"
   const exact = instantiate(mod, {}, { fuel: total });
   assertEquals((exact.exports.fib as (n: number) => number)(12), 144);
 });
+
+Deno.test("fuel stays exact past 2^31 instructions, with and without a limit", async () => {
+  // The count leaves small-integer range here (see Machine.run).
+  const mod = compileModule(
+    await wat(`(module
+    (func (export "loop") (param i32) (result i32) (local i32)
+      block loop
+        local.get 0 i32.eqz br_if 1
+        local.get 1 local.get 0 i32.add local.set 1
+        local.get 0 i32.const 1 i32.sub local.set 0 br 0
+      end end local.get 1))`),
+  );
+  const n = 179_000_000, total = 12 * n + 4;
+  assert(total > 2 ** 31 + (1 << 18));
+  const full = instantiate(mod, {});
+  // sum of 1..n, wrapped to i32
+  const sum = Number(BigInt.asIntN(32, BigInt(n) * BigInt(n + 1) / 2n));
+  assertEquals((full.exports.loop as (x: number) => number)(n), sum);
+  assertEquals(full.fuelUsed(), total);
+  const limit = 2 ** 31 + 7;
+  const limited = instantiate(mod, {}, { fuel: limit });
+  assertThrows(() => (limited.exports.loop as (x: number) => number)(n), FuelExhausted);
+  assertEquals(limited.fuelUsed(), limit);
+});
