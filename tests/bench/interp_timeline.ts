@@ -3,12 +3,16 @@
 // the same module (sha256 over 2 MiB) as a reference. On a machine whose speed
 // drifts, the reference tells a slower machine (both columns slower) from a
 // slower interpreter (deoptimization, tier-up: only the interpreter slower).
+// The summary gives the median of the per-slice speed ratios (interpreter ns
+// per instruction over V8's in the reference run next to it, the first slice
+// left out as warm-up): a ratio taken within the same machine phase.
 // Usage: deno run -A tests/bench/interp_timeline.ts [MiB=64] [runs=1]
 // (runs > 1: that many runs in one process, each on a new instance.)
 import { compileModule, instantiate } from "../../shared/executor/interpreter/mod.ts";
 // Internal: the hook below counts chunks of fuel as `Machine.run` refuels.
 import { Machine } from "../../shared/executor/interpreter/_exec.ts";
 import { ProcExit, Wasi } from "../../shared/executor/wasi.ts";
+import { median } from "./_stats.ts";
 
 const mib = Deno.args[0] ?? "64";
 const runs = Number(Deno.args[1] ?? 1);
@@ -16,13 +20,13 @@ const sha = await Deno.readFile(new URL("../testdata/sha256.wasm", import.meta.u
 const SLICE = 2 ** 28;
 const jitModule = new WebAssembly.Module(sha);
 
-/** Runs sha256 over `size` MiB on V8 (or the interpreter); returns ms and the instance. */
-function runSha(size: string, engine: "jit" | "interp"): number {
+/** Runs sha256 over `size` MiB on V8 or the interpreter: ms, and the fuel (interpreter only). */
+function runSha(size: string, engine: "jit" | "interp"): { ms: number; fuel: number } {
   const wasi = new Wasi({ args: ["sha256", size] });
   const imports = { wasi_snapshot_preview1: wasi.imports };
-  const exports = engine === "jit"
-    ? new WebAssembly.Instance(jitModule, imports as unknown as WebAssembly.Imports).exports
-    : instantiate(compileModule(sha), imports as Record<string, Record<string, unknown>>).exports;
+  const interp = engine === "interp" ? instantiate(compileModule(sha), imports as never) : null;
+  const exports = interp?.exports ??
+    new WebAssembly.Instance(jitModule, imports as unknown as WebAssembly.Imports).exports;
   wasi.setMemory(exports.memory as { buffer: ArrayBuffer });
   const t = performance.now();
   try {
@@ -30,17 +34,24 @@ function runSha(size: string, engine: "jit" | "interp"): number {
   } catch (e) {
     if (!(e instanceof ProcExit)) throw e;
   }
-  return performance.now() - t;
+  return { ms: performance.now() - t, fuel: interp?.fuelUsed() ?? 0 };
 }
+
+// Instructions of the 2 MiB reference run (the interpreter counts them).
+const refInstructions = runSha("2", "interp").fuel;
 
 let next = SLICE, last = 0, refMs = 0;
 const slices: string[] = [];
+const ratios: number[] = [];
 const refuel = Machine.prototype.refuel;
 Machine.prototype.refuel = function (this: Machine, c: number, pc: number, left: number) {
   const r = refuel.call(this, c, pc, left);
   if (this.used >= next) {
     const now = performance.now();
-    slices.push(`${(now - last - refMs).toFixed(0)}/${(refMs = runSha("2", "jit")).toFixed(1)}`);
+    const ms = now - last - refMs;
+    refMs = runSha("2", "jit").ms;
+    slices.push(`${ms.toFixed(0)}/${refMs.toFixed(1)}`);
+    if (slices.length > 1) ratios.push((ms / SLICE) / (refMs / refInstructions));
     last = now;
     next += SLICE;
   }
@@ -51,10 +62,20 @@ for (let run = 0; run < runs; run++) {
   next = SLICE;
   refMs = 0;
   slices.length = 0;
+  ratios.length = 0;
   last = performance.now();
-  const total = runSha(mib, "interp");
+  const total = runSha(mib, "interp").ms;
   console.log(
     `run ${run + 1}: ${total.toFixed(0)} ms in all (V8 reference runs included); ` +
       `per 2^28 instructions, interpreter ms/V8 2 MiB ms: ${slices.join(" ")}`,
   );
+  if (ratios.length) {
+    const sorted = [...ratios].sort((a, b) => a - b);
+    console.log(
+      `run ${run + 1}: per-slice ratio interpreter/V8 (same phase): median ${
+        median(ratios).toFixed(1)
+      }x, range ${sorted[0].toFixed(1)}-${sorted[sorted.length - 1].toFixed(1)}x ` +
+        `(${ratios.length} slices; V8 reference: ${refInstructions} instructions)`,
+    );
+  }
 }
