@@ -101,6 +101,32 @@ sig(0xe2, 0xe3, F64, 0, I32);
 sig(0xe4, 0xe5, F32, 0, I64);
 sig(0xe6, 0xe7, F64, 0, I64);
 
+/**
+ * LLVM's expansion of a 32-bit byte swap after `local.get x`/`local.tee x`, as
+ * [opcode, immediate] (0x20 = local.get x again): x << 24, (x << 8) & 0xff0000,
+ * or, (x >>> 8) & 0xff00, x >>> 24, or, or.
+ */
+const BSWAP_SEQ: [number, number][] = [
+  [0x41, 24],
+  [0x74, 0],
+  [0x20, 0],
+  [0x41, 8],
+  [0x74, 0],
+  [0x41, 0xff0000],
+  [0x71, 0],
+  [0x72, 0],
+  [0x20, 0],
+  [0x41, 8],
+  [0x76, 0],
+  [0x41, 0xff00],
+  [0x71, 0],
+  [0x20, 0],
+  [0x41, 24],
+  [0x76, 0],
+  [0x72, 0],
+  [0x72, 0],
+];
+
 /** Numeric ops that may trap (no immediate-operand form). */
 function mayTrap(op: number): boolean {
   return (op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82) ||
@@ -860,6 +886,7 @@ class Emitter {
             this.ensureBlock();
             this.widx[i] = this.map.length;
             this.count(-1);
+            if (this.types[x] === I32 && this.matchBswap(x)) this.emitBswap();
           }
           break;
         }
@@ -897,6 +924,7 @@ class Emitter {
             this.kind[top] = 1;
             this.val[top] = x;
             this.widx[top] = -1;
+            if (t === I32 && this.matchBswap(x)) this.emitBswap();
           }
           break;
         }
@@ -1056,6 +1084,46 @@ class Emitter {
           }
       }
     }
+  }
+
+  /**
+   * Whether the next instructions are LLVM's expansion of a 32-bit byte swap
+   * of local x (just pushed by local.get/local.tee x):
+   * `(v << 24 | (v << 8) & 0xff0000) | ((v >>> 8) & 0xff00 | v >>> 24)`. If
+   * so, reads past them; else leaves the reader where it was.
+   */
+  matchBswap(x: number): boolean {
+    const r = this.r, start = r.pos;
+    try {
+      for (const [op, imm] of BSWAP_SEQ) {
+        if (r.u8() !== op) return this.rewind(start);
+        if (op === 0x41 && r.s32() !== imm) return this.rewind(start);
+        if (op === 0x20 && r.u32() !== x) return this.rewind(start);
+      }
+      return true;
+    } catch (err) {
+      // (a truncated body: the regular path reports it)
+      if (!(err instanceof WasmCompileError)) throw err;
+      return this.rewind(start);
+    }
+  }
+  rewind(pos: number): false {
+    this.r.pos = pos;
+    return false;
+  }
+
+  /**
+   * Replaces the top entry (local x, pushed before a matched byte-swap
+   * sequence) by its byte swap: one BSWAP op carries the sequence's
+   * instructions for fuel (none traps).
+   */
+  emitBswap() {
+    const si = this.popTo(0, I32);
+    const d = this.push(I32);
+    const src = this.sloc(0, si, () => 0);
+    const pc = this.emitOp([Op.BSWAP, this.slotWord(d), src]);
+    for (let k = 1; k < BSWAP_SEQ.length; k++) this.count(pc);
+    this.setPure(pc, d);
   }
 
   resetFusion() {

@@ -3055,6 +3055,12 @@ export class Machine {
               pc += 8;
               break;
             }
+            case 0x223: { // BSWAP
+              const x = I[fp + code[pc + 2]];
+              I[fp + code[pc + 1]] = x << 24 | (x & 0xff00) << 8 | (x >>> 8 & 0xff00) | x >>> 24;
+              pc += 3;
+              break;
+            }
 
             default:
               throw new Error(`interpreter: bad op ${code[pc]} at ${pc}`);

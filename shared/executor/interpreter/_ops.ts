@@ -127,6 +127,11 @@ export const Op = {
   MAJ: 0x221,
   /** [d1, a1, b1, 0x6a, d2, a2, b2] two i32.add in a row, both results set to locals. */
   ADD2: 0x222,
+  /**
+   * [dst, src] 32-bit byte swap: LLVM's 18-instruction expansion of
+   * `__builtin_bswap32` (wasm has no bswap; big-endian reads in C and Rust).
+   */
+  BSWAP: 0x223,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -195,6 +200,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
   if (op === Op.XSH || op === Op.MAJ) return 3;
   if (op === Op.ADD2) return 8;
+  if (op === Op.BSWAP) return 3;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -1,6 +1,7 @@
 // Test helpers: assemble WAT with npm wabt and run the same module on V8 and
 // on the interpreter.
 import { compileModule, instantiate } from "./mod.ts";
+import { opLength } from "./_ops.ts";
 
 let wabtP:
   | Promise<
@@ -58,4 +59,16 @@ export function both(bytes: Uint8Array, imports: Record<string, Record<string, u
     interp: it.exports as Record<string, any>,
     fuelUsed: it.fuelUsed,
   };
+}
+
+/** The pc of every op in `code` (walked by op length, so operand words never count as ops). */
+export function opPcs(code: Int32Array): number[] {
+  const pcs = [];
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) pcs.push(pc);
+  return pcs;
+}
+
+/** How many ops in `code` satisfy `is` (given the op number and its pc). */
+export function countOps(code: Int32Array, is: (op: number, pc: number) => boolean): number {
+  return opPcs(code).filter((pc) => is(code[pc], pc)).length;
 }

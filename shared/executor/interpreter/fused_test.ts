@@ -1,7 +1,7 @@
 // Superinstructions (fused op sequences) against V8: results, traps and fuel
 // (which must count every wasm instruction a fused op carries).
 import { assert, assertEquals, assertThrows } from "../../testing/mod.ts";
-import { both, outcome, wat } from "./_wat_test_util.ts";
+import { both, countOps, opPcs, outcome, wat } from "./_wat_test_util.ts";
 import {
   compileModule,
   FuelExhausted,
@@ -9,24 +9,12 @@ import {
   type InterpInstance,
   type InterpModule,
 } from "./mod.ts";
-import { Op, opLength } from "./_ops.ts";
+import { Op } from "./_ops.ts";
 
 const OP1 = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
 const OP2 = ["add", "and", "or", "xor"];
 const IMMS = [0, 1, 5, 31, 32, 33, -1, 0x12345678];
 const VALS = [0, 1, -1, 7, 31, 32, 0x7fffffff, -0x80000000, 0x12345678, -0x5a5a5a5b];
-
-/** The pc of every op in `code` (walked by op length, so operand words never count as ops). */
-function opPcs(code: Int32Array): number[] {
-  const pcs = [];
-  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) pcs.push(pc);
-  return pcs;
-}
-
-/** How many ops in `code` satisfy `is` (given the op number and its pc). */
-function countOps(code: Int32Array, is: (op: number, pc: number) => boolean): number {
-  return opPcs(code).filter((pc) => is(code[pc], pc)).length;
-}
 
 /**
  * Runs `run` on a fresh instance under every fuel limit up to what a full run
@@ -534,6 +522,42 @@ Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit"
     );
     assertEquals(total, fuel[name]);
   }
+});
+
+Deno.test("LLVM's byte-swap expansion (BSWAP) equals V8, exact fuel at every limit", async () => {
+  // what clang emits for __builtin_bswap32 after local.get/local.tee x
+  const swap = (x: number, mask = 0xff0000) =>
+    `i32.const 24 i32.shl local.get ${x} i32.const 8 i32.shl i32.const ${mask} i32.and i32.or
+     local.get ${x} i32.const 8 i32.shr_u i32.const 65280 i32.and
+     local.get ${x} i32.const 24 i32.shr_u i32.or i32.or`;
+  const bytes = await wat(`(module
+    (func (export "get") (param i32) (result i32) (local i32 i32)
+      local.get 0 ${swap(0)})
+    (func (export "tee") (param i32) (result i32) (local i32 i32)
+      local.get 0 i32.const 1 i32.add local.tee 1 ${swap(1)} local.get 1 i32.add)
+    (func (export "set") (param i32) (result i32) (local i32 i32)
+      local.get 0 ${swap(0)} local.set 2 local.get 2)
+    (func (export "near") (param i32) (result i32) (local i32 i32)
+      local.get 0 ${swap(0, 0xff00ff)})
+    (func (export "other") (param i32) (result i32) (local i32 i32)
+      local.get 0 local.set 1 local.get 0 ${swap(1)}))`);
+  const { code } = compileModule(bytes).code;
+  assertEquals(countOps(code, (op) => op === Op.BSWAP), 3);
+  const e = both(bytes);
+  const fuel: Record<string, number> = { get: 19, tee: 24, set: 21, near: 19, other: 21 };
+  for (const name of Object.keys(fuel)) {
+    for (const a of [...VALS, 0x11223344, 0x80, 0xff000000 | 0]) {
+      const before = e.fuelUsed();
+      assertEquals(e.interp[name](a), e.v8[name](a), `${name}(${a})`);
+      assertEquals(e.fuelUsed() - before, fuel[name], `${name}: fuel`);
+    }
+    const total = assertEveryFuelLimit(
+      compileModule(bytes),
+      (inst) => (inst.exports[name] as (a: number) => number)(0x11223344),
+    );
+    assertEquals(total, fuel[name]);
+  }
+  assertEquals(e.interp.get(0x11223344), 0x44332211);
 });
 
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {

@@ -1,10 +1,12 @@
 // Generated straight-line i32 programs against V8: random mixes of the shapes
 // the translator fuses (shift/rotate pairs and triples, in-place shift-xor,
-// the majority function, add chains, loads of x + c, moves) with plain ops,
+// the majority function, add chains, loads of x + c, moves, byte swaps) with plain ops,
 // results sent to locals or kept on the stack. Results must equal V8's and the
 // fuel must equal the number of instructions (no branches: each runs once).
 import { assert, assertEquals } from "../../testing/mod.ts";
-import { both, outcome, wat } from "./_wat_test_util.ts";
+import { both, countOps, outcome, wat } from "./_wat_test_util.ts";
+import { compileModule } from "./mod.ts";
+import { Op } from "./_ops.ts";
 
 /** Deterministic generator (xorshift32), so a failure reproduces. */
 function prng(seed: number): (n: number) => number {
@@ -54,7 +56,7 @@ function body(rand: (n: number) => number): { text: string; count: number } {
     const x = local(), y = local(), z = local();
     const c = CONSTS[rand(CONSTS.length)];
     const sh = SHIFTS[rand(SHIFTS.length)];
-    switch (rand(14)) {
+    switch (rand(15)) {
       case 0:
         emit(`local.get ${x}`, 1);
         break;
@@ -129,6 +131,16 @@ function body(rand: (n: number) => number): { text: string; count: number } {
       case 13:
         if (depth >= 1) emit(`i32.const ${c} i32.${BINOPS[rand(BINOPS.length)]}`, 0);
         break;
+      case 14: { // byte swap as clang expands __builtin_bswap32, of a local.get or local.tee
+        const tee = depth >= 1 && rand(2) === 1;
+        emit(
+          `local.${tee ? "tee" : "get"} ${x} i32.const 24 i32.shl local.get ${x} i32.const 8
+           i32.shl i32.const 16711680 i32.and i32.or local.get ${x} i32.const 8 i32.shr_u
+           i32.const 65280 i32.and local.get ${x} i32.const 24 i32.shr_u i32.or i32.or`,
+          tee ? 0 : 1,
+        );
+        break;
+      }
     }
   }
   // observe everything: fold the stack and every local into the result
@@ -150,6 +162,8 @@ Deno.test("generated straight-line i32 programs equal V8; fuel counts every inst
       `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32 i32)\n${f.text})`
     ).join("\n")
   })`);
+  // every fused shape is in there (the byte swaps among them)
+  assert(countOps(compileModule(bytes).code.code, (op) => op === Op.BSWAP) > 100);
   const e = both(bytes);
   let traps = 0;
   const args = [[0, 0, 0], [1, -1, 7], [0x12345678, -0x5a5a5a5b, 31], [
