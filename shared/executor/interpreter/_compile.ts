@@ -127,6 +127,21 @@ const BSWAP_SEQ: [number, number][] = [
   [0x72, 0],
 ];
 
+/**
+ * Ops an address add may move past (storeAddressAdd): computation, loads,
+ * stores and moves, none of which refers to code positions, calls, branches
+ * or pauses `exec`.
+ */
+function movesPast(op: number): boolean {
+  return (op >= 0x28 && op <= 0x3e) || (op >= 0x45 && op <= 0xe7) ||
+    (op >= Op.CMP_RI && op <= Op.ARITH_RI + 14) ||
+    op === Op.COPY32 || op === Op.COPY64 || op === Op.CONST32 || op === Op.CONST64 ||
+    op === Op.COPY32X2 || op === Op.COPY64X2 ||
+    (op >= Op.FUSE_RI && op <= Op.LOAD_ADD) || // fused pairs, LOAD_ADDI, COPY32N, LOAD_ADD
+    (op >= Op.DUAL && op < Op.TRIPLE + 25) ||
+    (op >= Op.XSH && op <= Op.STORE8_ADDI);
+}
+
 /** Numeric ops that may trap (no immediate-operand form). */
 function mayTrap(op: number): boolean {
   return (op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82) ||
@@ -231,6 +246,14 @@ class Emitter {
   lastCmp = -1; // pc of last i32 compare/eqz whose dst is the top slot
   lastCmpEntry = -1;
   returnTypes: number[] = [];
+  // Address adds (see storeAddressAdd): per stack entry, the pc of the
+  // ARITH_RI add that computed it (-1: none), its source local (-1: a slot)
+  // and that local's write count at the time.
+  addPc: number[] = [];
+  addSrc: number[] = [];
+  addVer: number[] = [];
+  /** Per local: local.set/local.tee so far in this function. */
+  localWrites: number[] = [];
 
   constructor(readonly m: ModuleDef, readonly typeIds: Int32Array) {}
 
@@ -244,6 +267,7 @@ class Emitter {
     this.r = new Reader(m.bytes, body.start, body.end);
     this.types = [...t.params, ...body.locals];
     this.nLocals = this.types.length;
+    this.localWrites = new Array(this.nLocals).fill(0);
     this.vt.length =
       this.kind.length =
       this.val.length =
@@ -395,6 +419,7 @@ class Emitter {
     this.kind.push(0);
     this.val.push(0);
     this.widx.push(-1);
+    this.addPc[i] = -1;
     if (i + 1 > this.maxHeight) this.maxHeight = i + 1;
     return i;
   }
@@ -894,6 +919,7 @@ class Emitter {
         case 0x22: { // local.tee
           const x = this.localIdx();
           const t = this.types[x];
+          this.localWrites[x]++;
           const top = this.vt.length - 1;
           const fusable = !dead && this.lastPure >= 0 && this.lastPureEntry === top &&
             this.kind[top] === 0;
@@ -1072,7 +1098,20 @@ class Emitter {
             const off = this.memarg(STORE_ALIGN[op - 0x36]);
             const vi = this.popTo(1, STORE_TYPE[op - 0x36]);
             const ai = this.popTo(0, I32);
-            if (!dead) {
+            const add = !dead && (op === 0x36 || op === 0x3a) ? this.storeAddressAdd(ai) : -1;
+            if (add >= 0) {
+              const code = this.code, x = code[add + 2], imm = code[add + 3];
+              const moved = this.removeOp(add, 4);
+              const v = this.sloc(1, vi, () => 0);
+              const pc = this.emitOp([
+                op === 0x36 ? Op.STORE_ADDI : Op.STORE8_ADDI,
+                x,
+                imm,
+                v,
+                off | 0,
+              ]);
+              for (const j of moved) this.map[j] = pc;
+            } else if (!dead) {
               const a = this.sloc(0, ai, () => 0);
               const v = this.sloc(1, vi, () => 0);
               this.emitOp([op, a, v, off | 0]);
@@ -1084,6 +1123,54 @@ class Emitter {
           }
       }
     }
+  }
+
+  /**
+   * For a store whose address (stack entry ai, just popped into scratch 0) an
+   * ARITH_RI add computed earlier in this fuel block, with only plain
+   * computation since (the stored value: no branch, call or op that pauses)
+   * and its source local not written since: that add's pc, else -1. The
+   * store then takes the add in (STORE_ADDI): loops that count a negative
+   * index up to 0, as clang's loop strength reduction writes them, store to
+   * `i + c` with c too large for the offset immediate. The add reads only its
+   * source, which nothing between changed, so it may run at the store.
+   */
+  storeAddressAdd(ai: number): number {
+    if (ai < 0 || this.pk[0] !== 0 || this.needFuel) return -1;
+    const code = this.code, p = this.addPc[ai];
+    if (p <= this.blockPc || code[p] !== Op.ARITH_RI || code[p + 1] !== this.slotWord(ai)) {
+      return -1;
+    }
+    const src = this.addSrc[ai];
+    if (src >= 0 && this.localWrites[src] !== this.addVer[ai]) return -1;
+    for (let q = p + 4; q < code.length; q += opLength(code, q)) {
+      if (!movesPast(code[q])) return -1;
+    }
+    return p;
+  }
+
+  /**
+   * Removes the `len`-word op at `pc` from the open fuel block (nothing in it
+   * after `pc` refers to code positions: see movesPast). Returns the indices
+   * of the block's instructions that it carried (for the caller to map to
+   * the op that takes its work); later map entries and pcs move down.
+   */
+  removeOp(pc: number, len: number): number[] {
+    const carried: number[] = [];
+    const map = this.map;
+    for (let j = 0; j < map.length; j++) {
+      if (map[j] === pc) carried.push(j);
+      else if (map[j] > pc) map[j] -= len;
+    }
+    this.code.splice(pc, len);
+    const moved = (q: number) => q > pc ? q - len : q === pc ? -1 : q;
+    this.lastOpPc = moved(this.lastOpPc);
+    this.prevOpPc = moved(this.prevOpPc);
+    this.lastPure = moved(this.lastPure);
+    this.lastCmp = moved(this.lastCmp);
+    this.lastPureNext = moved(this.lastPureNext);
+    for (let i = 0; i < this.vt.length; i++) this.addPc[i] = moved(this.addPc[i]);
+    return carried;
   }
 
   /**
@@ -1188,6 +1275,11 @@ class Emitter {
       pc = op === 0x6b
         ? this.emitOp([Op.ARITH_RI, this.slotWord(d), a, -this.pv[1] | 0])
         : this.emitOp([riBase, this.slotWord(d), a, this.pv[1]]);
+      if (op === 0x6a || op === 0x6b) {
+        this.addPc[d] = pc;
+        this.addSrc[d] = this.pk[0] === 1 ? this.pv[0] : -1;
+        this.addVer[d] = this.pk[0] === 1 ? this.localWrites[this.pv[0]] : 0;
+      }
     } else {
       const a = this.sloc(0, ai, () => 0);
       const b = this.sloc(1, bi, () => 0);

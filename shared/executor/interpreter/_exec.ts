@@ -3055,6 +3055,21 @@ export class Machine {
               pc += 8;
               break;
             }
+            case 0x224: { // STORE_ADDI: i32.store to (x + imm) + offset
+              const a = ((I[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 4] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              if ((a & 3) === 0) M32[a >>> 2] = I[fp + code[pc + 3]];
+              else dv.setInt32(a, I[fp + code[pc + 3]], true);
+              pc += 5;
+              break;
+            }
+            case 0x225: { // STORE8_ADDI: i32.store8 to (x + imm) + offset
+              const a = ((I[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 4] >>> 0);
+              if (a >= memLen) trap("memory access out of bounds");
+              mem[a] = I[fp + code[pc + 3]];
+              pc += 5;
+              break;
+            }
             case 0x223: { // BSWAP
               const x = I[fp + code[pc + 2]];
               I[fp + code[pc + 1]] = x << 24 | (x & 0xff00) << 8 | (x >>> 8 & 0xff00) | x >>> 24;

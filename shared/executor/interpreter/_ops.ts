@@ -132,6 +132,10 @@ export const Op = {
    * `__builtin_bswap32` (wasm has no bswap; big-endian reads in C and Rust).
    */
   BSWAP: 0x223,
+  /** [x, imm, value, offset] i32.store to address `(x + imm) + offset` (the add moved into the store). */
+  STORE_ADDI: 0x224,
+  /** [x, imm, value, offset] i32.store8 to address `(x + imm) + offset`. */
+  STORE8_ADDI: 0x225,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -201,6 +205,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op === Op.XSH || op === Op.MAJ) return 3;
   if (op === Op.ADD2) return 8;
   if (op === Op.BSWAP) return 3;
+  if (op === Op.STORE_ADDI || op === Op.STORE8_ADDI) return 5;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

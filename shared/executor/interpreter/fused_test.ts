@@ -560,6 +560,52 @@ Deno.test("LLVM's byte-swap expansion (BSWAP) equals V8, exact fuel at every lim
   assertEquals(e.interp.get(0x11223344), 0x44332211);
 });
 
+Deno.test("stores to x + c take the add in (STORE_ADDI): memory as V8's, exact fuel and traps", async () => {
+  // [body, instructions, address, bytes stored]; local 1 starts at -40 (a
+  // negative index, as clang's loop strength reduction leaves them)
+  // deno-fmt-ignore
+  const groups: [string, number, number, number][] = [
+    ["local.get 1 i32.const 100 i32.add local.get 0 i32.const 3 i32.mul local.tee 0 i32.store8", 8, 60, 1],
+    ["local.get 1 i32.const 140 i32.add local.get 0 i32.const 5 i32.add local.tee 0 i32.store offset=4", 8, 104, 4],
+    ["local.get 1 i32.const 180 i32.add local.get 1 local.get 0 i32.xor i32.store", 7, 140, 4],
+    // the add's source written before the store: not fused
+    ["local.get 1 i32.const 220 i32.add i32.const -1 local.tee 1 i32.store8", 6, 180, 1],
+    ["local.get 1 i32.const 303 i32.add local.get 0 i32.store", 5, 302, 4],
+  ];
+  const bytes = await wat(`(module (memory (export "mem") 1)
+    (func (export "run") (param i32 i32) ${groups.map(([g]) => g).join("\n")})
+    (func (export "oob") (param i32)
+      local.get 0 i32.const 65533 i32.add local.get 0 i32.const 1 i32.add local.tee 0 i32.store))`);
+  const mod = compileModule(bytes);
+  const stores = countOps(mod.code.code, (op) => op === Op.STORE_ADDI || op === Op.STORE8_ADDI);
+  assertEquals(stores, 4);
+  const e = both(bytes);
+  e.v8.run(0x01020304, -40);
+  e.interp.run(0x01020304, -40);
+  const mem = (x: Record<string, unknown>) =>
+    new Uint8Array((x.mem as { buffer: ArrayBuffer }).buffer);
+  assertEquals(mem(e.interp).subarray(0, 400), mem(e.v8).subarray(0, 400));
+  assertEquals(e.fuelUsed(), groups.reduce((n, [, c]) => n + c, 0));
+  const before = e.fuelUsed();
+  assertEquals(outcome(() => e.interp.oob(0)), outcome(() => e.v8.oob(0)));
+  assertEquals(e.fuelUsed() - before, 8, "a trapping STORE_ADDI charges through itself");
+  // every limit: exactly the stores whose instructions all fit are done
+  const full = mem(e.v8);
+  assertEveryFuelLimit(
+    mod,
+    (inst) => (inst.exports.run as (a: number, b: number) => void)(0x01020304, -40),
+    (inst, limit) => {
+      const m = mem(inst.exports);
+      let end = 0;
+      for (const [, n, at, len] of groups) {
+        end += n;
+        const want = limit >= end ? full.subarray(at, at + len) : new Uint8Array(len);
+        assertEquals(m.subarray(at, at + len), want, `limit ${limit}, store at ${at}`);
+      }
+    },
+  );
+});
+
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor

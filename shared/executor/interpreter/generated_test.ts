@@ -1,6 +1,6 @@
 // Generated straight-line i32 programs against V8: random mixes of the shapes
 // the translator fuses (shift/rotate pairs and triples, in-place shift-xor,
-// the majority function, add chains, loads of x + c, moves, byte swaps) with plain ops,
+// the majority function, add chains, loads and stores of x + c, moves, byte swaps) with plain ops,
 // results sent to locals or kept on the stack. Results must equal V8's and the
 // fuel must equal the number of instructions (no branches: each runs once).
 import { assert, assertEquals } from "../../testing/mod.ts";
@@ -56,7 +56,7 @@ function body(rand: (n: number) => number): { text: string; count: number } {
     const x = local(), y = local(), z = local();
     const c = CONSTS[rand(CONSTS.length)];
     const sh = SHIFTS[rand(SHIFTS.length)];
-    switch (rand(15)) {
+    switch (rand(16)) {
       case 0:
         emit(`local.get ${x}`, 1);
         break;
@@ -141,6 +141,17 @@ function body(rand: (n: number) => number): { text: string; count: number } {
         );
         break;
       }
+      case 15: { // store to y + c, the value computed after the address (y maybe written there)
+        const w = rand(2) ? y : z;
+        emit(
+          `local.get ${y} i32.const 0x7ff0 i32.and local.set ${y}
+           local.get ${y} i32.const ${rand(80) - 16} i32.add
+           local.get ${x} i32.const 7 i32.add local.tee ${w}
+           i32.store${rand(2) ? "8" : ""} offset=${rand(8)}`,
+          0,
+        );
+        break;
+      }
     }
   }
   // observe everything: fold the stack and every local into the result
@@ -163,7 +174,9 @@ Deno.test("generated straight-line i32 programs equal V8; fuel counts every inst
     ).join("\n")
   })`);
   // every fused shape is in there (the byte swaps among them)
-  assert(countOps(compileModule(bytes).code.code, (op) => op === Op.BSWAP) > 100);
+  const { code } = compileModule(bytes).code;
+  assert(countOps(code, (op) => op === Op.BSWAP) > 100);
+  assert(countOps(code, (op) => op === Op.STORE_ADDI || op === Op.STORE8_ADDI) > 50);
   const e = both(bytes);
   let traps = 0;
   const args = [[0, 0, 0], [1, -1, 7], [0x12345678, -0x5a5a5a5b, 31], [
@@ -181,5 +194,5 @@ Deno.test("generated straight-line i32 programs equal V8; fuel counts every inst
     }
   });
   // some loads and stores fall off the end of memory, most do not
-  assert(traps > 0 && traps < funcs.length, `${traps} calls trapped`);
+  assert(traps > 0 && traps < funcs.length * args.length / 2, `${traps} calls trapped`);
 });
