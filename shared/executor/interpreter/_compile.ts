@@ -1310,6 +1310,10 @@ class Emitter {
     if (k2 < 0 || prev < 0 || ai < 0 || bi < 0 || this.needFuel) return false;
     const code = this.code;
     if (
+      op === 0x6a && code.length === prev + 5 && prev > this.blockPc &&
+      code[prev] === Op.LOAD_ADDI && code[prev + 1] === this.slotWord(prevEntry)
+    ) return this.fuseLoadAdd(prev, ai, bi, d, prevEntry);
+    if (
       op === 0x6a && code.length === prev + 4 && code[prev] >= Op.TRIPLE &&
       code[prev] < Op.TRIPLE + 25 && code[prev + 3] === -1 &&
       (code[prev + 1] & (PACK - 1)) === this.slotWord(prevEntry)
@@ -1397,6 +1401,30 @@ class Emitter {
     }
     code.length = prev;
     const pc = this.emitOp([(ri ? Op.FUSE_RI : Op.FUSE_RR) + 4 * k1 + k2, pack3(dst, y, x), z]);
+    this.setPure(pc, d);
+    return true;
+  }
+
+  /**
+   * i32.add of the result of the LOAD_ADDI just emitted at `prev` (`sum +=
+   * a[i]`): one LOAD_ADDI_ADD. The load may trap and the add comes after it,
+   * so the add (and a forwarded operand) map to the op after the fused one
+   * for fuel: stopping there lets the load (and its trap) happen first, and a
+   * trap charges only up to the load; the add's register write is
+   * unobservable when the run stops.
+   */
+  fuseLoadAdd(prev: number, ai: number, bi: number, d: number, prevEntry: number): boolean {
+    const other = this.otherOperand(ai, bi, prevEntry);
+    if (other < 0) return false;
+    const code = this.code;
+    // (no constant operand here: otherOperand refuses those)
+    const y = this.sloc(other, other === 0 ? ai : bi, () => 0);
+    const dst = this.slotWord(d), x = code[prev + 2], imm = code[prev + 3], off = code[prev + 4];
+    code.length = prev;
+    const pc = this.emit(Op.LOAD_ADDI_ADD, dst, x, imm, off, y);
+    for (const w of this.pendingMaps) this.map[w] = code.length;
+    this.pendingMaps.length = 0;
+    this.count(code.length);
     this.setPure(pc, d);
     return true;
   }

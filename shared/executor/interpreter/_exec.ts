@@ -3070,6 +3070,14 @@ export class Machine {
               pc += 5;
               break;
             }
+            case 0x226: { // LOAD_ADDI_ADD: y + i32.load from (x + imm) + offset
+              const a = ((I[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              if (a + 4 > memLen) trap("memory access out of bounds");
+              const v = (a & 3) === 0 ? M32[a >>> 2] : dv.getInt32(a, true);
+              I[fp + code[pc + 1]] = v + I[fp + code[pc + 5]];
+              pc += 6;
+              break;
+            }
             case 0x223: { // BSWAP
               const x = I[fp + code[pc + 2]];
               I[fp + code[pc + 1]] = x << 24 | (x & 0xff00) << 8 | (x >>> 8 & 0xff00) | x >>> 24;

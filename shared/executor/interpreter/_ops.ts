@@ -136,6 +136,8 @@ export const Op = {
   STORE_ADDI: 0x224,
   /** [x, imm, value, offset] i32.store8 to address `(x + imm) + offset`. */
   STORE8_ADDI: 0x225,
+  /** [dst, x, imm, offset, y] `y + i32.load((x + imm) + offset)` (LOAD_ADDI, then an add of its result). */
+  LOAD_ADDI_ADD: 0x226,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -206,6 +208,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op === Op.ADD2) return 8;
   if (op === Op.BSWAP) return 3;
   if (op === Op.STORE_ADDI || op === Op.STORE8_ADDI) return 5;
+  if (op === Op.LOAD_ADDI_ADD) return 6;
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:

@@ -8,6 +8,7 @@ import {
   instantiate,
   type InterpInstance,
   type InterpModule,
+  WasmTrap,
 } from "./mod.ts";
 import { Op } from "./_ops.ts";
 
@@ -604,6 +605,47 @@ Deno.test("stores to x + c take the add in (STORE_ADDI): memory as V8's, exact f
       }
     },
   );
+});
+
+Deno.test("an add of a loaded word (LOAD_ADDI_ADD) equals V8; a trapping load charges only itself", async () => {
+  const bytes = await wat(`(module (memory (export "mem") 1)
+    (data (i32.const 16) "\\01\\02\\03\\04\\ff\\ff\\ff\\7f\\78\\56\\34\\12\\00\\00\\00\\80")
+    ;; sum += a[i], the sum forwarded before the load
+    (func (export "before") (param i32) (result i32) (local i32)
+      local.get 1 local.get 0 i32.const 16 i32.add i32.load i32.add local.set 1
+      local.get 1 local.get 0 i32.const 20 i32.add i32.load offset=4 i32.add)
+    ;; the other operand read after the load
+    (func (export "after") (param i32) (result i32)
+      local.get 0 i32.const 17 i32.add i32.load local.get 0 i32.add)
+    ;; out of bounds: the load traps before the add
+    (func (export "oob") (param i32) (result i32)
+      local.get 0 i32.const 65534 i32.add i32.load local.get 0 i32.add))`);
+  const mod = compileModule(bytes);
+  assertEquals(countOps(mod.code.code, (op) => op === Op.LOAD_ADDI_ADD), 4);
+  const e = both(bytes);
+  const fuel: Record<string, number> = { before: 13, after: 6 };
+  for (const name of Object.keys(fuel)) {
+    for (const a of [0, 4, -4, 8, 65536 - 40, -17]) {
+      const before = e.fuelUsed();
+      assertEquals(outcome(() => e.interp[name](a)), outcome(() => e.v8[name](a)), `${name}(${a})`);
+      if (a >= -4 && a <= 8) assertEquals(e.fuelUsed() - before, fuel[name], `${name}: fuel`);
+    }
+    const total = assertEveryFuelLimit(
+      mod,
+      (inst) => (inst.exports[name] as (a: number) => number)(4),
+    );
+    assertEquals(total, fuel[name]);
+  }
+  // every limit on the trapping one: below the load fuel runs out, from it on the trap wins
+  assertEquals(outcome(() => e.interp.oob(0)), outcome(() => e.v8.oob(0)));
+  for (let limit = 0; limit <= 6; limit++) {
+    const inst = instantiate(mod, {}, { fuel: limit });
+    assertThrows(
+      () => (inst.exports.oob as (a: number) => number)(0),
+      limit < 4 ? FuelExhausted : WasmTrap,
+    );
+    assertEquals(inst.fuelUsed(), Math.min(limit, 4), `limit ${limit}`);
+  }
 });
 
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {

@@ -109,12 +109,13 @@ function body(rand: (n: number) => number): { text: string; count: number } {
           0,
         );
         break;
-      case 9: // i32.load of x + c (near the end of memory: some trap)
+      case 9: // i32.load of x + c (near the end of memory: some trap), maybe added to
         emit(
           `local.get ${x} i32.const 0xfffc i32.and i32.const ${rand(64)} i32.add
            i32.load offset=${rand(16)}`,
           1,
         );
+        if (rand(2)) emit(`local.get ${y} i32.add`, 0);
         break;
       case 10: // i32.store to x + c (some trap)
         if (depth >= 1) {
@@ -177,6 +178,7 @@ Deno.test("generated straight-line i32 programs equal V8; fuel counts every inst
   const { code } = compileModule(bytes).code;
   assert(countOps(code, (op) => op === Op.BSWAP) > 100);
   assert(countOps(code, (op) => op === Op.STORE_ADDI || op === Op.STORE8_ADDI) > 50);
+  assert(countOps(code, (op) => op === Op.LOAD_ADDI_ADD) > 20);
   const e = both(bytes);
   let traps = 0;
   const args = [[0, 0, 0], [1, -1, 7], [0x12345678, -0x5a5a5a5b, 31], [
