@@ -308,7 +308,8 @@ class Emitter {
     // after it, or to a final uncounted jump (the stop must still be reached).
     const lastOp = this.code[this.lastOpPc];
     const jumps = this.lastOpPc > this.blockPc &&
-      (lastOp === Op.BR || lastOp === Op.COPY32N_BR || lastOp === Op.RETURN ||
+      (lastOp === Op.BR || lastOp === Op.COPY32N_BR || lastOp === Op.ADDI_COPY32N_BR ||
+        lastOp === Op.RETURN ||
         lastOp === Op.BR_TABLE ||
         lastOp === Op.UNREACHABLE);
     const end = jumps ? this.lastOpPc : this.code.length;
@@ -371,6 +372,19 @@ class Emitter {
     this.ensureBlock();
     const code = this.code, last = this.lastOpPc;
     const moves = this.trailingMoves();
+    const pp = this.prevOpPc;
+    if (
+      moves !== null && pp === last - 4 && pp > this.blockPc && code[pp] === Op.ARITH_RI
+    ) {
+      // the loop's counter step just before: one op for step, moves and branch
+      const step = code.slice(pp + 1, pp + 4);
+      code.length = pp;
+      code.push(Op.ADDI_COPY32N_BR, ...step, moves.length / 2, ...moves, 0);
+      this.remap(last, pp);
+      this.lastOpPc = pp;
+      this.prevOpPc = this.lastPure = this.lastCmp = -1;
+      return [pp, code.length - 1];
+    }
     if (moves !== null) {
       code.length = last;
       code.push(Op.COPY32N_BR, moves.length / 2, ...moves, 0);

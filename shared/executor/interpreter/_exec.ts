@@ -2736,6 +2736,13 @@ export class Machine {
               break;
             }
 
+            case 0x227: { // ADDI_COPY32N_BR
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + code[pc + 3];
+              const e = pc + 5 + 2 * code[pc + 4];
+              for (let p = pc + 5; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];
+              pc = code[e];
+              break branch;
+            }
             case 0x1bb: { // COPY32N_BR
               const e = pc + 2 + 2 * code[pc + 1];
               for (let p = pc + 2; p < e; p += 2) I[fp + code[p]] = I[fp + code[p + 1]];

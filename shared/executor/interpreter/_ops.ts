@@ -138,6 +138,11 @@ export const Op = {
   STORE8_ADDI: 0x225,
   /** [dst, x, imm, offset, y] `y + i32.load((x + imm) + offset)` (LOAD_ADDI, then an add of its result). */
   LOAD_ADDI_ADD: 0x226,
+  /**
+   * [dst, src, imm, n, dst1, src1, ..., dstN, srcN, target] a loop's counter
+   * step `dst = src + imm`, then COPY32N_BR's moves and branch (its back-edge).
+   */
+  ADDI_COPY32N_BR: 0x227,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -209,6 +214,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op === Op.BSWAP) return 3;
   if (op === Op.STORE_ADDI || op === Op.STORE8_ADDI) return 5;
   if (op === Op.LOAD_ADDI_ADD) return 6;
+  if (op === Op.ADDI_COPY32N_BR) return 6 + 2 * code[pc + 4];
   switch (op) {
     case Op.FUEL:
     case Op.BR_IF:
@@ -251,6 +257,7 @@ export function fuelTargets(code: Int32Array, pc: number): number[] {
   const op = code[pc];
   if (op === Op.BR) return [pc + 1];
   if (op === Op.COPY32N_BR) return [pc + 2 + 2 * code[pc + 1]];
+  if (op === Op.ADDI_COPY32N_BR) return [pc + 5 + 2 * code[pc + 4]];
   if (op === Op.BR_IF || op === Op.BR_UNLESS || op === Op.BR_EQZ) return [pc + 2];
   if (op >= Op.BR_CMP && op < Op.BR_EQZ) return [pc + 3];
   if (op >= Op.ADDI_BR_CMP_RI && op < Op.ADDI_BR_CMP + 10) return [pc + 5];

@@ -648,6 +648,39 @@ Deno.test("an add of a loaded word (LOAD_ADDI_ADD) equals V8; a trapping load ch
   }
 });
 
+Deno.test("a loop's counter step joins its back-edge moves (ADDI_COPY32N_BR): V8's results, exact fuel", async () => {
+  const loop = (moves: string) => `
+    i32.const 7 local.set 1
+    block loop
+      local.get 2 i32.const 20 i32.ge_u br_if 1
+      local.get 0 local.get 1 i32.add local.set 3
+      local.get 2 i32.const 3 i32.add local.set 2
+      ${moves}
+      br 0
+    end end
+    local.get 0 local.get 1 i32.xor local.get 2 i32.add local.get 3 i32.add`;
+  const bytes = await wat(`(module
+    (func (export "rot") (param i32) (result i32) (local i32 i32 i32)
+      ${loop("local.get 1 local.set 0 local.get 3 local.set 1")})
+    ;; a move reads the stepped counter
+    (func (export "reads") (param i32) (result i32) (local i32 i32 i32)
+      ${loop("local.get 1 local.set 0 local.get 2 local.set 3 local.get 3 local.set 1")}))`);
+  const mod = compileModule(bytes);
+  assertEquals(countOps(mod.code.code, (op) => op === Op.ADDI_COPY32N_BR), 2);
+  const e = both(bytes);
+  for (const name of ["rot", "reads"]) {
+    for (const a of VALS) assertEquals(e.interp[name](a), e.v8[name](a), `${name}(${a})`);
+    const total = assertEveryFuelLimit(
+      mod,
+      (inst) => (inst.exports[name] as (a: number) => number)(5),
+    );
+    // 2 before the loop; 7 iterations of the test, add, step, moves and br;
+    // the exit test and 7 after
+    const moves = name === "rot" ? 4 : 6;
+    assertEquals(total, 2 + 7 * (13 + moves) + 4 + 7);
+  }
+});
+
 Deno.test("frames too large to pack registers: same results and fuel unfused", async () => {
   const body =
     `local.get 2 local.get 0 i32.const 7 i32.rotr local.get 0 i32.const 18 i32.rotr i32.xor
