@@ -1494,16 +1494,17 @@ class Emitter {
 
   /**
    * An i32.add just retargeted to its local at `pc`, right after another
-   * i32.add in the same block: one ADD2 op (neither traps; their
-   * instructions and the local.set between map to the ADD2).
+   * i32.add or an ADD2 in the same block: one ADD2 or ADD3 op (none traps;
+   * their instructions and the local.sets between map to it).
    */
   fuseAdds(pc: number) {
     const code = this.code, pp = this.prevOpPc;
     if (
-      this.lastOpPc !== pc || pp !== pc - 4 || pp <= this.blockPc || code.length !== pc + 4 ||
-      code[pc] !== 0x6a || code[pp] !== 0x6a
+      this.lastOpPc !== pc || pp <= this.blockPc || code.length !== pc + 4 || code[pc] !== 0x6a
     ) return;
-    code[pp] = Op.ADD2;
+    if (pp === pc - 4 && code[pp] === 0x6a) code[pp] = Op.ADD2;
+    else if (pp === pc - 8 && code[pp] === Op.ADD2) code[pp] = Op.ADD3;
+    else return;
     this.remap(pc, pp);
     this.lastOpPc = pp;
     this.prevOpPc = this.lastPure = -1;

@@ -3056,6 +3056,13 @@ export class Machine {
               pc += 3;
               break;
             }
+            case 0x228: { // ADD3
+              I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
+              I[fp + code[pc + 5]] = I[fp + code[pc + 6]] + I[fp + code[pc + 7]];
+              I[fp + code[pc + 9]] = I[fp + code[pc + 10]] + I[fp + code[pc + 11]];
+              pc += 12;
+              break;
+            }
             case 0x222: { // ADD2
               I[fp + code[pc + 1]] = I[fp + code[pc + 2]] + I[fp + code[pc + 3]];
               I[fp + code[pc + 5]] = I[fp + code[pc + 6]] + I[fp + code[pc + 7]];

@@ -143,6 +143,8 @@ export const Op = {
    * step `dst = src + imm`, then COPY32N_BR's moves and branch (its back-edge).
    */
   ADDI_COPY32N_BR: 0x227,
+  /** [d1, a1, b1, 0x6a, d2, a2, b2, 0x6a, d3, a3, b3] three i32.add in a row, results set to locals. */
+  ADD3: 0x228,
 } as const;
 
 /** Fused ops pack three register operands (word offsets below PACK) into one word. */
@@ -211,6 +213,7 @@ export function opLength(code: ArrayLike<number>, pc: number): number {
   if (op >= Op.TRIPLE && op < Op.TRIPLE + 25) return 4;
   if (op === Op.XSH || op === Op.MAJ) return 3;
   if (op === Op.ADD2) return 8;
+  if (op === Op.ADD3) return 12;
   if (op === Op.BSWAP) return 3;
   if (op === Op.STORE_ADDI || op === Op.STORE8_ADDI) return 5;
   if (op === Op.LOAD_ADDI_ADD) return 6;

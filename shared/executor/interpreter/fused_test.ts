@@ -492,7 +492,7 @@ Deno.test("the majority function (MAJ) equals V8 and counts every instruction", 
   }
 });
 
-Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit", async () => {
+Deno.test("two or three i32.add set to locals (ADD2, ADD3) equal V8, exact fuel at every limit", async () => {
   const bytes = await wat(`(module
     (func (export "indep") (param i32 i32 i32) (result i32) (local i32 i32)
       local.get 0 local.get 1 i32.add local.set 3
@@ -506,11 +506,19 @@ Deno.test("two i32.add set to locals (ADD2) equal V8, exact fuel at every limit"
       local.get 0 local.get 1 i32.add local.set 0
       local.get 0 local.get 2 i32.add local.set 1
       local.get 1 local.get 0 i32.add local.set 2
-      local.get 2))`);
+      local.get 2)
+    (func (export "four") (param i32 i32 i32) (result i32)
+      local.get 0 local.get 1 i32.add local.set 0
+      local.get 0 local.get 2 i32.add local.set 1
+      local.get 1 local.get 0 i32.add local.set 2
+      local.get 2 local.get 1 i32.add local.set 0
+      local.get 0 local.get 2 i32.sub))`);
   const { code } = compileModule(bytes).code;
-  assertEquals(countOps(code, (op) => op === Op.ADD2), 3);
+  assertEquals(countOps(code, (op) => op === Op.ADD2), 2);
+  // three and four: the first three adds; the fourth stays alone
+  assertEquals(countOps(code, (op) => op === Op.ADD3), 2);
   const e = both(bytes);
-  const fuel: Record<string, number> = { indep: 11, dep: 11, three: 13 };
+  const fuel: Record<string, number> = { indep: 11, dep: 11, three: 13, four: 19 };
   for (const name of Object.keys(fuel)) {
     for (const a of VALS) {
       const before = e.fuelUsed();

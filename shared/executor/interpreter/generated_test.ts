@@ -102,12 +102,13 @@ function body(rand: (n: number) => number): { text: string; count: number } {
           1,
         );
         break;
-      case 8: // two adds set to locals
+      case 8: // two or three adds set to locals
         emit(
           `local.get ${x} local.get ${y} i32.add local.set ${z}
            local.get ${z} local.get ${x} i32.add local.set ${local()}`,
           0,
         );
+        if (rand(2)) emit(`local.get ${y} local.get ${z} i32.add local.set ${local()}`, 0);
         break;
       case 9: // i32.load of x + c (near the end of memory: some trap), maybe added to
         emit(
@@ -179,6 +180,7 @@ Deno.test("generated straight-line i32 programs equal V8; fuel counts every inst
   assert(countOps(code, (op) => op === Op.BSWAP) > 100);
   assert(countOps(code, (op) => op === Op.STORE_ADDI || op === Op.STORE8_ADDI) > 50);
   assert(countOps(code, (op) => op === Op.LOAD_ADDI_ADD) > 20);
+  assert(countOps(code, (op) => op === Op.ADD3) > 20);
   const e = both(bytes);
   let traps = 0;
   const args = [[0, 0, 0], [1, -1, 7], [0x12345678, -0x5a5a5a5b, 31], [
