@@ -1208,6 +1208,7 @@ class Emitter {
       return this.rewind(start);
     }
   }
+  /** Puts the reader back at `pos` (a lookahead that did not match); false. */
   rewind(pos: number): false {
     this.r.pos = pos;
     return false;
