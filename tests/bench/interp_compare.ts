@@ -6,7 +6,7 @@
 // median of the per-round ratios: on a machine whose speed drifts, a ratio
 // from back-to-back runs is steadier than one from a single pair.
 import { compileModule, instantiate } from "../../shared/executor/interpreter/mod.ts";
-import { ProcExit, Wasi } from "../../shared/executor/wasi.ts";
+import { runSha, type ShaRun } from "./_sha_run.ts";
 import { median } from "./_stats.ts";
 
 const mib = Deno.args[0] ?? "64";
@@ -14,34 +14,8 @@ const steps = Number(Deno.args[1] ?? 100_000_000);
 const rounds = Number(Deno.args[2] ?? 1);
 const sha = await Deno.readFile(new URL("../testdata/sha256.wasm", import.meta.url));
 
-function runSha(engine: "jit" | "interp"): { ms: number; out: string; fuel?: number } {
-  const wasi = new Wasi({ args: ["sha256", mib] });
-  const imports = { wasi_snapshot_preview1: wasi.imports } as unknown as Record<
-    string,
-    Record<string, unknown>
-  >;
-  let start: () => void, fuel: (() => number) | undefined;
-  if (engine === "jit") {
-    const inst = new WebAssembly.Instance(
-      new WebAssembly.Module(sha),
-      imports as WebAssembly.Imports,
-    );
-    wasi.setMemory(inst.exports.memory as WebAssembly.Memory);
-    start = inst.exports._start as () => void;
-  } else {
-    const inst = instantiate(compileModule(sha), imports);
-    wasi.setMemory(inst.exports.memory as { buffer: ArrayBuffer });
-    start = inst.exports._start as () => void;
-    fuel = inst.fuelUsed;
-  }
-  const t = performance.now();
-  try {
-    start();
-  } catch (e) {
-    if (!(e instanceof ProcExit)) throw e;
-  }
-  const ms = performance.now() - t;
-  return { ms, out: new TextDecoder().decode(wasi.stdout()).trim(), fuel: fuel?.() };
+function shaRound(engine: "jit" | "interp"): ShaRun {
+  return runSha(sha, mib, { engine });
 }
 
 // loop: i from n down to 0, acc += i (i64 accumulator, i32 counter)
@@ -76,7 +50,7 @@ function runLoop(engine: "jit" | "interp") {
 }
 
 for (
-  const [name, fn] of [["sha256 " + mib + " MiB", runSha], ["loop " + steps, runLoop]] as const
+  const [name, fn] of [["sha256 " + mib + " MiB", shaRound], ["loop " + steps, runLoop]] as const
 ) {
   const ratios: number[] = [], jits: number[] = [], interps: number[] = [];
   for (let round = 0; round < rounds; round++) {

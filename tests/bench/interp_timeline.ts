@@ -8,10 +8,9 @@
 // left out as warm-up): a ratio taken within the same machine phase.
 // Usage: deno run -A tests/bench/interp_timeline.ts [MiB=64] [runs=1]
 // (runs > 1: that many runs in one process, each on a new instance.)
-import { compileModule, instantiate } from "../../shared/executor/interpreter/mod.ts";
 // Internal: the hook below counts chunks of fuel as `Machine.run` refuels.
 import { Machine } from "../../shared/executor/interpreter/_exec.ts";
-import { ProcExit, Wasi } from "../../shared/executor/wasi.ts";
+import { runSha } from "./_sha_run.ts";
 import { median } from "./_stats.ts";
 
 const mib = Deno.args[0] ?? "64";
@@ -19,26 +18,11 @@ const runs = Number(Deno.args[1] ?? 1);
 const sha = await Deno.readFile(new URL("../testdata/sha256.wasm", import.meta.url));
 const SLICE = 2 ** 28;
 const jitModule = new WebAssembly.Module(sha);
-
-/** Runs sha256 over `size` MiB on V8 or the interpreter: ms, and the fuel (interpreter only). */
-function runSha(size: string, engine: "jit" | "interp"): { ms: number; fuel: number } {
-  const wasi = new Wasi({ args: ["sha256", size] });
-  const imports = { wasi_snapshot_preview1: wasi.imports };
-  const interp = engine === "interp" ? instantiate(compileModule(sha), imports as never) : null;
-  const exports = interp?.exports ??
-    new WebAssembly.Instance(jitModule, imports as unknown as WebAssembly.Imports).exports;
-  wasi.setMemory(exports.memory as { buffer: ArrayBuffer });
-  const t = performance.now();
-  try {
-    (exports._start as () => void)();
-  } catch (e) {
-    if (!(e instanceof ProcExit)) throw e;
-  }
-  return { ms: performance.now() - t, fuel: interp?.fuelUsed() ?? 0 };
-}
+const sha256 = (size: string, engine: "jit" | "interp") =>
+  runSha(sha, size, { engine, module: jitModule });
 
 // Instructions of the 2 MiB reference run (the interpreter counts them).
-const refInstructions = runSha("2", "interp").fuel;
+const refInstructions = sha256("2", "interp").fuel!;
 
 let next = SLICE, last = 0, refMs = 0;
 const slices: string[] = [];
@@ -49,7 +33,7 @@ Machine.prototype.refuel = function (this: Machine, c: number, pc: number, left:
   if (this.used >= next) {
     const now = performance.now();
     const ms = now - last - refMs;
-    refMs = runSha("2", "jit").ms;
+    refMs = sha256("2", "jit").ms;
     slices.push(`${ms.toFixed(0)}/${refMs.toFixed(1)}`);
     if (slices.length > 1) ratios.push((ms / SLICE) / (refMs / refInstructions));
     last = now;
@@ -64,7 +48,7 @@ for (let run = 0; run < runs; run++) {
   slices.length = 0;
   ratios.length = 0;
   last = performance.now();
-  const total = runSha(mib, "interp").ms;
+  const total = sha256(mib, "interp").ms;
   console.log(
     `run ${run + 1}: ${total.toFixed(0)} ms in all (V8 reference runs included); ` +
       `per 2^28 instructions, interpreter ms/V8 2 MiB ms: ${slices.join(" ")}`,
